@@ -1,0 +1,21 @@
+"""jikimi (지킴이): find, protect and de-identify personal information under PIPA, PIPL and GDPR."""
+
+from jikimi.catalog import CATALOG, EntityType
+from jikimi.errors import JikimiError
+from jikimi.scanner import scan_text
+from jikimi.types import Category, EntityId, Finding, Location, Span
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "CATALOG",
+    "Category",
+    "EntityId",
+    "EntityType",
+    "Finding",
+    "JikimiError",
+    "Location",
+    "Span",
+    "__version__",
+    "scan_text",
+]

@@ -1,0 +1,57 @@
+"""The public scanning API: text in, findings out.
+
+Engines are compiled once per (entities, languages) selection and cached per process,
+because compiling the Hyperscan database costs far more than scanning a short string.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import lru_cache
+
+from jikimi.catalog import entity as _entity
+from jikimi.detect.engine import Engine
+from jikimi.detect.registry import select
+from jikimi.types import EntityId, Finding
+
+DEFAULT_MIN_SCORE = 0.5
+
+
+def _norm_entities(entities: Iterable[str] | None) -> frozenset[EntityId] | None:
+    if entities is None:
+        return None
+    return frozenset(_entity(e).id for e in entities)
+
+
+def _norm_languages(languages: Iterable[str] | None) -> frozenset[str] | None:
+    return None if languages is None else frozenset(lang.lower() for lang in languages)
+
+
+@lru_cache(maxsize=32)
+def engine_for(
+    entities: frozenset[EntityId] | None = None, languages: frozenset[str] | None = None
+) -> Engine:
+    """The compiled engine for a selection, built on first use in this process."""
+    return Engine(select(entities, languages))
+
+
+def scan_text(
+    text: str,
+    *,
+    languages: Iterable[str] | None = None,
+    entities: Iterable[str] | None = None,
+    min_score: float = DEFAULT_MIN_SCORE,
+) -> list[Finding]:
+    """Find personal data in ``text``.
+
+    Args:
+        text: any Unicode string; offsets in the findings are code-point offsets into it.
+        languages: restrict language-specific recognizers (names, addresses) to these of
+            ``ko``, ``zh``, ``en``; identifiers are found whatever the language.
+        entities: entity ids to look for (default: all in the catalogue).
+        min_score: findings scoring below this are dropped.
+    """
+    if not isinstance(text, str):
+        raise TypeError("scan_text expects str; decode bytes first or use scan_path")
+    eng = engine_for(_norm_entities(entities), _norm_languages(languages))
+    return [f for f in eng.scan(text) if f.score >= min_score]
