@@ -22,9 +22,9 @@ SAMPLES = [
     "HKID A123456(3)",
 ]
 
-pii_text = st.lists(
-    st.one_of(st.text(max_size=30), st.sampled_from(SAMPLES)), max_size=12
-).map(" ".join)
+pii_text = st.lists(st.one_of(st.text(max_size=30), st.sampled_from(SAMPLES)), max_size=12).map(
+    " ".join
+)
 
 
 @settings(max_examples=200, deadline=None)
@@ -104,7 +104,9 @@ def test_entity_and_language_filters() -> None:
     only = scan_text(text, entities=["PHONE"])
     assert [f.entity for f in only] == [EntityId.PHONE]
     assert [f.entity for f in scan_text(text, languages=["ko"])] == [
-        EntityId.KR_RRN, EntityId.PHONE]
+        EntityId.KR_RRN,
+        EntityId.PHONE,
+    ]
 
 
 def test_unknown_entity_and_language_are_usage_errors() -> None:

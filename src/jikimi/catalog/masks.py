@@ -14,12 +14,12 @@ MASK_CHAR = "*"
 
 
 class MaskStyle(StrEnum):
-    ENDS = "ends"        # keep the first/last N significant characters
-    NAME = "name"        # keep the first character and, for 3+ chars, the last
-    EMAIL = "email"      # keep the first N characters of the local part
+    ENDS = "ends"  # keep the first/last N significant characters
+    NAME = "name"  # keep the first character and, for 3+ chars, the last
+    EMAIL = "email"  # keep the first N characters of the local part
     ADDRESS = "address"  # keep the leading administrative tokens
-    IP = "ip"            # hide the third IPv4 octet / last IPv6 group
-    ALL = "all"          # hide everything but separators
+    IP = "ip"  # hide the third IPv4 octet / last IPv6 group
+    ALL = "all"  # hide everything but separators
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,40 +26,91 @@ def _uscc(value: str) -> Verdict:
     return Verdict.VALID if cs.cn_uscc_inner_ok(value) else Verdict.UNKNOWN
 
 
-_ID_CONTEXT = ("身份证", "身份证号", "公民身份号码", "证件号", "证件号码", "居民身份", "id card", "id no",
-               "resident id", "national id", "identity", "신분증", "身分證")
+_ID_CONTEXT = (
+    "身份证",
+    "身份证号",
+    "公民身份号码",
+    "证件号",
+    "证件号码",
+    "居民身份",
+    "id card",
+    "id no",
+    "resident id",
+    "national id",
+    "identity",
+    "신분증",
+    "身分證",
+)
 
 RECOGNIZERS: tuple[Recognizer, ...] = (
     Recognizer(
-        "cn-resident-id", EntityId.CN_RESIDENT_ID,
-        (Pattern("ric18", rf"[1-9]\d{{5}}(?:18|19|20)\d{{2}}{_DATE}\d{{3}}[0-9Xx]", 0.3,
-                 left=_AN, right=_AN),
-         Pattern("ric15", rf"[1-9]\d{{7}}{_DATE}\d{{3}}", 0.2, left=_AN, right=_AN)),
-        validate=_ric, valid_score=0.95, context=_ID_CONTEXT, negative=ORDER_WORDS,
+        "cn-resident-id",
+        EntityId.CN_RESIDENT_ID,
+        (
+            Pattern(
+                "ric18",
+                rf"[1-9]\d{{5}}(?:18|19|20)\d{{2}}{_DATE}\d{{3}}[0-9Xx]",
+                0.3,
+                left=_AN,
+                right=_AN,
+            ),
+            Pattern("ric15", rf"[1-9]\d{{7}}{_DATE}\d{{3}}", 0.2, left=_AN, right=_AN),
+        ),
+        validate=_ric,
+        valid_score=0.95,
+        context=_ID_CONTEXT,
+        negative=ORDER_WORDS,
         context_boost=0.45,
     ),
     Recognizer(
-        "cn-uscc", EntityId.CN_USCC,
-        (Pattern("uscc", rf"{_USCC_CHAR}{{2}}\d{{6}}{_USCC_CHAR}{{10}}", 0.2, left=_AN,
-                 right=_AN),),
-        validate=_uscc, valid_score=0.9,
-        context=("统一社会信用代码", "信用代码", "社会信用", "营业执照", "uscc", "credit code", "纳税人识别号"),
+        "cn-uscc",
+        EntityId.CN_USCC,
+        (
+            Pattern(
+                "uscc", rf"{_USCC_CHAR}{{2}}\d{{6}}{_USCC_CHAR}{{10}}", 0.2, left=_AN, right=_AN
+            ),
+        ),
+        validate=_uscc,
+        valid_score=0.9,
+        context=(
+            "统一社会信用代码",
+            "信用代码",
+            "社会信用",
+            "营业执照",
+            "uscc",
+            "credit code",
+            "纳税人识别号",
+        ),
         negative=ORDER_WORDS,
     ),
     Recognizer(
-        "cn-passport", EntityId.CN_PASSPORT,
-        (Pattern("cn-passport-e", r"E[0-9A-HJ-NP-Z]\d{7}", 0.15, left=_AN, right=_AN),
-         Pattern("cn-passport-g", r"G\d{8}", 0.15, left=_AN, right=_AN),
-         Pattern("cn-passport-official", r"(?:DE|SE|PE)\d{7}", 0.15, left=_AN, right=_AN),
-         Pattern("cn-permit", r"[CKHM]\d{8}", 0.05, left=_AN, right=_AN),
-         Pattern("cn-sar-passport", r"M[AB]\d{7}", 0.1, left=_AN, right=_AN)),
+        "cn-passport",
+        EntityId.CN_PASSPORT,
+        (
+            Pattern("cn-passport-e", r"E[0-9A-HJ-NP-Z]\d{7}", 0.15, left=_AN, right=_AN),
+            Pattern("cn-passport-g", r"G\d{8}", 0.15, left=_AN, right=_AN),
+            Pattern("cn-passport-official", r"(?:DE|SE|PE)\d{7}", 0.15, left=_AN, right=_AN),
+            Pattern("cn-permit", r"[CKHM]\d{8}", 0.05, left=_AN, right=_AN, needs_context=True),
+            Pattern("cn-sar-passport", r"M[AB]\d{7}", 0.1, left=_AN, right=_AN),
+        ),
         context=("护照", "护照号", "通行证", "回乡证", "港澳通行证", "passport", "travel permit"),
-        negative=ORDER_WORDS, context_boost=0.5,
+        negative=ORDER_WORDS,
+        context_boost=0.5,
     ),
     Recognizer(
-        "cn-license-plate", EntityId.CN_LICENSE_PLATE,
-        (Pattern("plate", rf"[{_PROVINCES}][A-HJ-NP-Z](?:[DF][A-HJ-NP-Z0-9]{{5}}|\d{{5}}[DF]|"
-                          r"[A-HJ-NP-Z0-9]{5})", 0.55, left="", right=_AN),),
-        context=("车牌", "牌照", "号牌", "车辆", "plate"), context_boost=0.3,
+        "cn-license-plate",
+        EntityId.CN_LICENSE_PLATE,
+        (
+            Pattern(
+                "plate",
+                rf"[{_PROVINCES}][A-HJ-NP-Z](?:[DF][A-HJ-NP-Z0-9]{{5}}|\d{{5}}[DF]|"
+                r"[A-HJ-NP-Z0-9]{5})",
+                0.55,
+                left="",
+                right=_AN,
+            ),
+        ),
+        context=("车牌", "牌照", "号牌", "车辆", "plate"),
+        context_boost=0.3,
     ),
 )

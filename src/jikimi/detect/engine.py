@@ -1,10 +1,12 @@
 """The scan engine: every recognizer's patterns in one Hyperscan database, linear time.
 
 Hyperscan (an automata engine) cannot backtrack, so no input can make a scan
-super-linear. It reports byte offsets in UTF-8; the engine converts them to code-point
-offsets. Long texts are scanned in windows that overlap by more than the longest
-candidate plus the context width, so a value that straddles a window boundary is found
-exactly once, whether the text is in memory or streamed from a file.
+super-linear. The same database also finds the context words, so scoring a candidate
+looks its neighbours up in a sorted list instead of searching the text again. Hyperscan
+reports byte offsets in UTF-8; the engine converts them to code-point offsets. Long texts
+are scanned in windows that overlap by more than the longest candidate plus the context
+width, so a value that straddles a window boundary is found exactly once, whether the
+text is in memory or streamed from a file.
 """
 
 from __future__ import annotations
@@ -16,13 +18,16 @@ from dataclasses import dataclass
 
 import hyperscan
 
-from jikimi.detect.context import nearest, window_of
 from jikimi.detect.recognizer import Pattern, Recognizer, Verdict
 from jikimi.types import Finding
 
-CHUNK_CHARS = 1 << 20   # characters scanned per window
-OVERLAP_CHARS = 1024    # shared by neighbouring windows: > MAX_MATCH + context width
-MAX_MATCH_CHARS = 256   # candidates longer than this are not personal data of any kind we know
+CHUNK_CHARS = 1 << 20  # characters scanned per window
+OVERLAP_CHARS = 1024  # shared by neighbouring windows: > MAX_MATCH + context width
+MAX_MATCH_CHARS = 256  # candidates longer than this are not personal data of any kind we know
+
+_UTF8 = hyperscan.HS_FLAG_UTF8
+_SOM = hyperscan.HS_FLAG_SOM_LEFTMOST
+_CASELESS = hyperscan.HS_FLAG_CASELESS
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,12 +36,51 @@ class _Compiled:
     pattern: Pattern
     left: re.Pattern[str] | None
     right: re.Pattern[str] | None
+    locate: re.Pattern[str] | None  # finds the start when Hyperscan does not track it
+    positive: frozenset[int]  # context word ids
+    negative: frozenset[int]
 
 
-def _wrap(p: Pattern) -> str:
-    left = f"(?:^|[^{p.left}])" if p.left else ""
+@dataclass(frozen=True, slots=True)
+class _Word:
+    text: str
+    latin: bool  # needs ASCII word boundaries ("ip" must not fire inside "ship")
+
+
+@dataclass(frozen=True, slots=True)
+class _Hit:
+    """A context word found in the window (code-point offsets)."""
+
+    start: int
+    end: int
+    word: int
+
+
+def _alternation(words: Iterable[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+def _wrap(p: Pattern, r: Recognizer) -> str:
     right = f"(?:[^{p.right}]|$)" if p.right else ""
+    if p.needs_context:
+        # Context word, a short gap on the same line, then the value: weak shapes (dates,
+        # bare account numbers) only become candidates where a label announces them.
+        gap = max(0, r.window - max(len(w) for w in r.context))
+        edge = f"[^{p.left}\\n]" if p.left else "[^\\n]"
+        lead = f"(?i:{_alternation(r.context)})(?:[^\\n]{{0,{gap}}}{edge})?"
+        return f"{lead}(?:{p.regex}){right}"
+    if p.locate_start:
+        # No start-of-match tracking: Hyperscan need not follow every possible start
+        # (every letter could begin an e-mail's local part); Python finds it per hit.
+        return f"(?:{p.regex}){right}"
+    left = f"(?:^|[^{p.left}])" if p.left else ""
     return f"{left}(?:{p.regex}){right}"
+
+
+def _locator(p: Pattern) -> re.Pattern[str]:
+    left = f"(?<![{p.left}])" if p.left else ""
+    right = f"(?![{p.right}])" if p.right else ""
+    return re.compile(f"{left}(?:{p.regex}){right}")
 
 
 class Engine:
@@ -44,6 +88,13 @@ class Engine:
 
     def __init__(self, recognizers: Iterable[Recognizer]) -> None:
         self.recognizers = tuple(recognizers)
+        words: dict[str, int] = {}
+        for r in self.recognizers:
+            for w in (*r.context, *r.negative):
+                words.setdefault(w.lower(), len(words))
+        self._words = tuple(
+            _Word(w, w[:1].isascii() and w[:1].isalnum() and w[-1:].isalnum()) for w in words
+        )
         self._table: list[_Compiled] = []
         for r in self.recognizers:
             for p in r.patterns:
@@ -53,24 +104,35 @@ class Engine:
                         p,
                         re.compile(f"[{p.left}]") if p.left else None,
                         re.compile(f"[{p.right}]") if p.right else None,
+                        _locator(p) if p.needs_context or p.locate_start else None,
+                        frozenset(words[w.lower()] for w in r.context),
+                        frozenset(words[w.lower()] for w in r.negative),
                     )
                 )
         self._db: hyperscan.Database | None = None
-        if self._table:
-            db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-            flags = hyperscan.HS_FLAG_SOM_LEFTMOST | hyperscan.HS_FLAG_UTF8
-            exprs = [_wrap(c.pattern).encode("utf-8") for c in self._table]
-            try:
-                db.compile(
-                    expressions=exprs,
-                    ids=list(range(len(exprs))),
-                    elements=len(exprs),
-                    flags=[flags] * len(exprs),
-                )
-            except hyperscan.error as exc:  # a broken pattern is a programming error
-                raise ValueError(f"cannot compile recognizer patterns: {exc}") from exc
-            self._db = db
-            self._scratch = hyperscan.Scratch(db)
+        if not self._table:
+            return
+        exprs = [_wrap(c.pattern, c.recognizer) for c in self._table]
+        flags = [_UTF8 if c.locate is not None else _UTF8 | _SOM for c in self._table]
+        for word in self._words:
+            exprs.append(
+                f"(?:^|[^A-Za-z0-9]){re.escape(word.text)}(?:[^A-Za-z0-9]|$)"
+                if word.latin
+                else re.escape(word.text)
+            )
+            flags.append(_UTF8 | _CASELESS)
+        db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+        try:
+            db.compile(
+                expressions=[e.encode("utf-8") for e in exprs],
+                ids=list(range(len(exprs))),
+                elements=len(exprs),
+                flags=flags,
+            )
+        except hyperscan.error as exc:  # a broken pattern is a programming error
+            raise ValueError(f"cannot compile recognizer patterns: {exc}") from exc
+        self._db = db
+        self._scratch = hyperscan.Scratch(db)
 
     # -- public -----------------------------------------------------------------------------
 
@@ -83,10 +145,17 @@ class Engine:
         buf = ""
         base = 0  # global offset of buf[0]
         done = 0  # global offset: findings starting before it have been emitted
+        pending: list[str] = []
+        pending_len = 0
         for piece in pieces:
             if not piece:
                 continue
-            buf += piece
+            pending.append(piece)
+            pending_len += len(piece)
+            if base + len(buf) + pending_len - done < CHUNK_CHARS + OVERLAP_CHARS:
+                continue
+            buf = "".join([buf, *pending])
+            pending, pending_len = [], 0
             while base + len(buf) - done >= CHUNK_CHARS + OVERLAP_CHARS:
                 yield from self._window(buf, base, done, done + CHUNK_CHARS, final=False)
                 done += CHUNK_CHARS
@@ -94,62 +163,166 @@ class Engine:
                 if cut > 0:
                     buf = buf[cut:]
                     base += cut
+        if pending:
+            buf = "".join([buf, *pending])
         yield from self._window(buf, base, done, base + len(buf), final=True)
 
     # -- internals ----------------------------------------------------------------------------
 
     def _window(self, buf: str, base: int, cs: int, ce: int, *, final: bool) -> Iterator[Finding]:
         """Scan buf around [cs, ce) (global offsets) and yield findings starting in it."""
-        if self._db is None or ce <= cs and not final:
+        if self._db is None:
             return
         ws = max(base, cs - OVERLAP_CHARS)
         we = base + len(buf) if final else min(base + len(buf), ce + OVERLAP_CHARS)
-        window = buf[ws - base : we - base]
-        found = self._candidates(window)
-        for f in _resolve(found):
-            gstart = f.start + ws
-            if cs <= gstart < ce or (final and gstart >= cs):
-                yield Finding(
-                    f.entity, gstart, f.end + ws, f.score, f.text, f.recognizer, f.explanation
-                )
+        if we <= ws:
+            return
+        window = buf[ws - base : we - base] if (ws, we) != (base, base + len(buf)) else buf
+        for f in _resolve(self._candidates(window, ws)):
+            if cs <= f.start < ce or (final and f.start >= cs):
+                yield f
 
-    def _candidates(self, text: str) -> list[Finding]:
+    def _candidates(self, text: str, shift: int) -> list[Finding]:
         data = text.encode("utf-8")
-        hits: list[tuple[int, int, int]] = []
+        raw: list[tuple[int, int, int]] = []
         assert self._db is not None
         self._db.scan(
             data,
-            match_event_handler=lambda i, s, e, _f, _c: hits.append((s, e, i)),
+            match_event_handler=lambda i, s, e, _f, _c: raw.append((s, e, i)),
             scratch=self._scratch,
         )
-        if not hits:
+        if not raw:
             return []
-        to_char = _offset_map(data, text, hits)
+        to_char = _offset_map(data, text, raw)
+        ntable = len(self._table)
+        hits: list[_Hit] = []
+        cands: list[tuple[int, int, _Compiled]] = []
         seen: set[tuple[int, int, int]] = set()
-        out: list[Finding] = []
         n = len(text)
-        for bs, be, pid in hits:
+        for bs, be, pid in raw:
+            e = to_char[be]
+            if pid >= ntable:
+                w = self._words[pid - ntable]
+                if w.latin and e > 0 and not _latin(text[e - 1]):
+                    e -= 1
+                hits.append(_Hit(e - len(w.text), e, pid - ntable))
+                continue
             c = self._table[pid]
-            s, e = to_char[bs], to_char[be]
-            if c.left is not None and s < n and not c.left.match(text[s]):
-                s += 1
             if c.right is not None and e > 0 and not c.right.match(text[e - 1]):
                 e -= 1
+            if c.locate is not None:
+                s = _locate(c.locate, text, e)
+                if s < 0:
+                    continue
+            else:
+                s = to_char[bs]
+                if c.left is not None and s < n and not c.left.match(text[s]):
+                    s += 1
             if e - s > MAX_MATCH_CHARS or e <= s:
                 continue
             key = (s, e, id(c.recognizer))
-            if key in seen:
-                continue
-            seen.add(key)
-            f = _evaluate(c, text, s, e)
+            if key not in seen:
+                seen.add(key)
+                cands.append((s, e, c))
+        if not cands:
+            return []
+        hits.sort(key=lambda h: h.start)
+        starts = [h.start for h in hits]
+        out: list[Finding] = []
+        for s, e, c in cands:
+            f = self._evaluate(c, text, s, e, hits, starts, shift)
             if f is not None:
                 out.append(f)
         return out
 
+    def _nearest(
+        self, ids: frozenset[int], hits: list[_Hit], starts: list[int], s: int, e: int, width: int
+    ) -> tuple[int, int] | None:
+        """(word id, distance) of the nearest context word of ``ids`` around [s, e)."""
+        best: tuple[int, int] | None = None
+        lo = bisect.bisect_left(starts, s - width)
+        hi = bisect.bisect_left(starts, e + width // 2)
+        for h in hits[lo:hi]:
+            if h.word not in ids:
+                continue
+            if h.end <= s:
+                d = s - h.end
+            elif h.start >= e:
+                d = h.start - e
+            else:
+                continue  # inside the candidate: not context
+            if best is None or d < best[1]:
+                best = (h.word, d)
+        return best
 
-def _offset_map(data: bytes, text: str, hits: list[tuple[int, int, int]]) -> dict[int, int]:
+    def _evaluate(
+        self,
+        c: _Compiled,
+        text: str,
+        start: int,
+        end: int,
+        hits: list[_Hit],
+        starts: list[int],
+        shift: int,
+    ) -> Finding | None:
+        r = c.recognizer
+        if r.refine is not None:
+            span = r.refine(text, start, end)
+            if span is None:
+                return None
+            start, end = span
+        value = text[start:end]
+        score = c.pattern.score
+        why = [f"pattern:{c.pattern.name}"]
+        if r.validate is not None:
+            verdict = r.validate(value)
+            if verdict is Verdict.INVALID:
+                return None
+            if verdict is Verdict.VALID:
+                vs = c.pattern.valid_score
+                score = max(score, r.valid_score if vs is None else vs)
+                why.append("checksum:valid")
+            else:
+                why.append("checksum:none")
+        if hits:
+            pos = (
+                self._nearest(c.positive, hits, starts, start, end, r.window)
+                if c.positive
+                else None
+            )
+            neg = (
+                self._nearest(c.negative, hits, starts, start, end, r.window)
+                if c.negative
+                else None
+            )
+            if pos is not None and (neg is None or pos[1] <= neg[1]):
+                score += r.context_boost
+                why.append(f"context:+{self._words[pos[0]].text}")
+            elif neg is not None:
+                score -= r.negative_penalty
+                why.append(f"context:-{self._words[neg[0]].text}")
+        score = round(min(max(score, 0.0), 1.0), 4)
+        if score <= 0.0:
+            return None
+        return Finding(r.entity, start + shift, end + shift, score, value, r.name, tuple(why))
+
+
+def _latin(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
+
+
+def _locate(pattern: re.Pattern[str], text: str, end: int) -> int:
+    """Start of the value that ends at ``end`` (these matches carry no start)."""
+    start = -1
+    for m in pattern.finditer(text, max(0, end - MAX_MATCH_CHARS), end):
+        if m.end() == end:
+            start = m.start()
+    return start
+
+
+def _offset_map(data: bytes, text: str, raw: list[tuple[int, int, int]]) -> dict[int, int]:
     """Byte offset -> code-point offset for every offset a hit mentions."""
-    offsets = sorted({o for s, e, _ in hits for o in (s, e)})
+    offsets = sorted({o for s, e, _ in raw for o in (s, e)})
     if len(data) == len(text):  # pure ASCII: bytes are characters
         return {o: o for o in offsets}
     out: dict[int, int] = {}
@@ -159,42 +332,6 @@ def _offset_map(data: bytes, text: str, hits: list[tuple[int, int, int]]) -> dic
         prev_b = b
         out[b] = prev_c
     return out
-
-
-def _evaluate(c: _Compiled, text: str, start: int, end: int) -> Finding | None:
-    r = c.recognizer
-    if r.refine is not None:
-        span = r.refine(text, start, end)
-        if span is None:
-            return None
-        start, end = span
-    value = text[start:end]
-    score = c.pattern.score
-    why = [f"pattern:{c.pattern.name}"]
-    if r.validate is not None:
-        verdict = r.validate(value)
-        if verdict is Verdict.INVALID:
-            return None
-        if verdict is Verdict.VALID:
-            vs = c.pattern.valid_score
-            score = max(score, r.valid_score if vs is None else vs)
-            why.append("checksum:valid")
-        else:
-            why.append("checksum:none")
-    if r.context or r.negative:
-        win = window_of(text, start, end, r.window)
-        pos = nearest(win, r.context) if r.context else None
-        neg = nearest(win, r.negative) if r.negative else None
-        if pos is not None and (neg is None or pos[1] <= neg[1]):
-            score += r.context_boost
-            why.append(f"context:+{pos[0]}")
-        elif neg is not None:
-            score -= r.negative_penalty
-            why.append(f"context:-{neg[0]}")
-    score = round(min(max(score, 0.0), 1.0), 4)
-    if score <= 0.0:
-        return None
-    return Finding(r.entity, start, end, score, value, r.name, tuple(why))
 
 
 def _resolve(found: list[Finding]) -> list[Finding]:

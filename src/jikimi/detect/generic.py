@@ -14,8 +14,44 @@ from jikimi.types import EntityId
 
 _AN = "0-9A-Za-z"
 _FILE_EXTENSIONS = frozenset(
-    "png jpg jpeg gif svg webp bmp ico js ts css html htm json xml yaml yml txt md py java "
-    "go rs c h cpp tar gz zip pdf doc docx xls xlsx csv log".split()
+    [
+        "png",
+        "jpg",
+        "jpeg",
+        "gif",
+        "svg",
+        "webp",
+        "bmp",
+        "ico",
+        "js",
+        "ts",
+        "css",
+        "html",
+        "htm",
+        "json",
+        "xml",
+        "yaml",
+        "yml",
+        "txt",
+        "md",
+        "py",
+        "java",
+        "go",
+        "rs",
+        "c",
+        "h",
+        "cpp",
+        "tar",
+        "gz",
+        "zip",
+        "pdf",
+        "doc",
+        "docx",
+        "xls",
+        "xlsx",
+        "csv",
+        "log",
+    ]
 )
 
 
@@ -65,8 +101,12 @@ def _mac(value: str) -> Verdict:
     return Verdict.VALID if len(seps) == 1 else Verdict.INVALID
 
 
-_MONTHS = {m: i + 1 for i, m in enumerate(
-    "jan feb mar apr may jun jul aug sep oct nov dec".split())}
+_MONTHS = {
+    m: i + 1
+    for i, m in enumerate(
+        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+    )
+}
 _NUM = re.compile(r"\d+")
 
 
@@ -101,66 +141,187 @@ _Y = "(?:19|20)\\d{2}"
 
 RECOGNIZERS: tuple[Recognizer, ...] = (
     Recognizer(
-        "email", EntityId.EMAIL,
-        (Pattern("email", r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}",
-                 0.5, left="A-Za-z0-9._%+-", right="A-Za-z0-9-"),),
-        validate=_email, valid_score=0.9,
+        "email",
+        EntityId.EMAIL,
+        (
+            Pattern(
+                "email",
+                r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}",
+                0.5,
+                left="A-Za-z0-9._%+-",
+                right="A-Za-z0-9-",
+                locate_start=True,
+            ),
+        ),
+        validate=_email,
+        valid_score=0.9,
     ),
     Recognizer(
-        "credit-card", EntityId.CREDIT_CARD,
-        (Pattern("card-4x4", r"\d{4}(?:[- ]?\d{4}){2}[- ]?\d{1,7}", 0.1),
-         Pattern("card-amex", r"3[47]\d{2}[- ]?\d{6}[- ]?\d{5}", 0.1),
-         Pattern("card-diners", r"3\d{3}[- ]?\d{6}[- ]?\d{4}", 0.1)),
-        validate=_card, valid_score=0.9,
-        context=("카드", "card", "卡号", "银行卡", "信用卡", "储蓄卡", "visa", "mastercard", "결제",
-                 "payment", "pan"),
-        negative=(*ORDER_WORDS, "imei", "meid"), context_boost=0.45,
+        "credit-card",
+        EntityId.CREDIT_CARD,
+        (
+            Pattern("card-4x4", r"\d{4}(?:[- ]?\d{4}){2}[- ]?\d{1,7}", 0.1),
+            Pattern("card-amex", r"3[47]\d{2}[- ]?\d{6}[- ]?\d{5}", 0.1),
+            Pattern("card-diners", r"3\d{3}[- ]?\d{6}[- ]?\d{4}", 0.1),
+        ),
+        validate=_card,
+        valid_score=0.9,
+        context=(
+            "카드",
+            "card",
+            "卡号",
+            "银行卡",
+            "信用卡",
+            "储蓄卡",
+            "visa",
+            "mastercard",
+            "결제",
+            "payment",
+            "pan",
+        ),
+        negative=(*ORDER_WORDS, "imei", "meid"),
+        context_boost=0.45,
     ),
     Recognizer(
-        "iban", EntityId.IBAN,
-        (Pattern("iban", r"[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?", 0.3,
-                 left=_AN, right=_AN),),
-        validate=_iban, valid_score=0.95, context=("iban",),
+        "iban",
+        EntityId.IBAN,
+        (
+            Pattern(
+                "iban",
+                r"[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?",
+                0.3,
+                left=_AN,
+                right=_AN,
+            ),
+        ),
+        validate=_iban,
+        valid_score=0.95,
+        context=("iban",),
     ),
     Recognizer(
-        "bank-account", EntityId.BANK_ACCOUNT,
-        (Pattern("account-grouped", r"\d{2,6}(?:[- ]\d{2,7}){1,3}", 0.05),
-         Pattern("account-plain", r"\d{8,20}", 0.02)),
+        "bank-account",
+        EntityId.BANK_ACCOUNT,
+        (
+            Pattern(
+                "account-grouped",
+                r"\d{2,6}(?:[- ]\d{2,7}){1,3}",
+                0.05,
+                left="0-9-",
+                right="0-9-",
+                needs_context=True,
+            ),
+            Pattern("account-plain", r"\d{8,20}", 0.02, needs_context=True),
+        ),
         validate=_account,
-        context=("account no", "account number", "acct", "bank account", "a/c", "账号", "账户",
-                 "银行账户", "开户行", "收款账号", "银行卡号"),
-        negative=ORDER_WORDS, context_boost=0.6, window=30,
+        context=(
+            "account no",
+            "account number",
+            "acct",
+            "bank account",
+            "a/c",
+            "账号",
+            "账户",
+            "银行账户",
+            "开户行",
+            "收款账号",
+            "银行卡号",
+        ),
+        negative=ORDER_WORDS,
+        context_boost=0.6,
+        window=30,
     ),
     Recognizer(
-        "ip-address", EntityId.IP_ADDRESS,
-        (Pattern("ipv4", r"\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}", 0.6, left="0-9.", right="0-9"),
-         Pattern("ipv6", r"[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}", 0.3,
-                 left="0-9A-Fa-f:", right="0-9A-Fa-f:")),
-        validate=_ip, valid_score=0.8, refine=_ip_refine,
+        "ip-address",
+        EntityId.IP_ADDRESS,
+        (
+            Pattern("ipv4", r"\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}", 0.6, left="0-9.", right="0-9"),
+            Pattern(
+                "ipv6",
+                r"[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4}){7}",
+                0.3,
+                left="0-9A-Fa-f:",
+                right="0-9A-Fa-f:",
+            ),
+            Pattern(
+                "ipv6-compressed",
+                r"(?:[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4}){0,6})?::"
+                r"(?:[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4}){0,6})?",
+                0.3,
+                left="0-9A-Fa-f:",
+                right="0-9A-Fa-f:",
+            ),
+        ),
+        validate=_ip,
+        valid_score=0.8,
+        refine=_ip_refine,
         context=("ip", "address", "client", "remote", "host", "접속", "아이피", "地址"),
         negative=("version", "ver.", "버전", "版本", "build", "release", "firmware", "oid"),
         context_boost=0.1,
     ),
     Recognizer(
-        "mac-address", EntityId.MAC_ADDRESS,
-        (Pattern("mac", r"[0-9A-Fa-f]{2}(?:[:-][0-9A-Fa-f]{2}){5}", 0.5, left="0-9A-Fa-f:-",
-                 right="0-9A-Fa-f:-"),
-         Pattern("mac-cisco", r"[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}", 0.4,
-                 left="0-9A-Fa-f.", right="0-9A-Fa-f.")),
-        validate=_mac, valid_score=0.8, context=("mac", "hwaddr", "ether", "物理地址"),
+        "mac-address",
+        EntityId.MAC_ADDRESS,
+        (
+            Pattern(
+                "mac",
+                r"[0-9A-Fa-f]{2}(?:[:-][0-9A-Fa-f]{2}){5}",
+                0.5,
+                left="0-9A-Fa-f:-",
+                right="0-9A-Fa-f:-",
+            ),
+            Pattern(
+                "mac-cisco",
+                r"[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}",
+                0.4,
+                left="0-9A-Fa-f.",
+                right="0-9A-Fa-f.",
+            ),
+        ),
+        validate=_mac,
+        valid_score=0.8,
+        context=("mac", "hwaddr", "ether", "物理地址"),
         context_boost=0.15,
     ),
     Recognizer(
-        "date-of-birth", EntityId.DATE_OF_BIRTH,
-        (Pattern("dob-ymd", _Y + r"[-./]\d{1,2}[-./]\d{1,2}", 0.05),
-         Pattern("dob-ko", _Y + r"년 ?\d{1,2}월 ?\d{1,2}일", 0.05, right="0-9일"),
-         Pattern("dob-zh", _Y + r"年\d{1,2}月\d{1,2}[日号]", 0.05, right="0-9日号"),
-         Pattern("dob-mdy", r"\d{1,2}[/.-]\d{1,2}[/.-]" + _Y, 0.05),
-         Pattern("dob-en-dmy", r"\d{1,2} " + _MON + " " + _Y, 0.05),
-         Pattern("dob-en-mdy", _MON + r" \d{1,2}, " + _Y, 0.05, left="A-Za-z")),
+        "date-of-birth",
+        EntityId.DATE_OF_BIRTH,
+        (
+            Pattern("dob-ymd", _Y + r"[-./]\d{1,2}[-./]\d{1,2}", 0.05, needs_context=True),
+            Pattern(
+                "dob-ko", _Y + r"년 ?\d{1,2}월 ?\d{1,2}일", 0.05, right="0-9일", needs_context=True
+            ),
+            Pattern(
+                "dob-zh",
+                _Y + r"年\d{1,2}月\d{1,2}[日号]",
+                0.05,
+                right="0-9日号",
+                needs_context=True,
+            ),
+            Pattern("dob-mdy", r"\d{1,2}[/.-]\d{1,2}[/.-]" + _Y, 0.05, needs_context=True),
+            Pattern("dob-en-dmy", r"\d{1,2} " + _MON + " " + _Y, 0.05, needs_context=True),
+            Pattern(
+                "dob-en-mdy", _MON + r" \d{1,2}, " + _Y, 0.05, left="A-Za-z", needs_context=True
+            ),
+        ),
         validate=_dob,
-        context=("생년월일", "생일", "출생", "태어", "date of birth", "dob", "d.o.b", "born",
-                 "birthday", "birth date", "birthdate", "出生日期", "出生", "生日", "生年月日"),
-        context_boost=0.6, window=24,
+        context=(
+            "생년월일",
+            "생일",
+            "출생",
+            "태어",
+            "date of birth",
+            "dob",
+            "d.o.b",
+            "born",
+            "birthday",
+            "birth date",
+            "birthdate",
+            "出生日期",
+            "出生",
+            "生日",
+            "生年月日",
+        ),
+        context_boost=0.6,
+        window=24,
     ),
 )

@@ -15,10 +15,30 @@ _RRN_SHAPES = (
     Pattern("rrn-plain", _DATE6 + r"[0-9]\d{6}", 0.3),
 )
 
-_RRN_CONTEXT = ("주민등록번호", "주민번호", "주민등록", "주민", "생년월일", "rrn",
-                "resident registration", "resident reg", "registration no")
-_FRN_CONTEXT = ("외국인등록번호", "외국인등록", "외국인번호", "외국인", "등록번호", "alien registration",
-                "foreigner registration", "frn", "arc no", "주민번호", "주민등록번호")
+_RRN_CONTEXT = (
+    "주민등록번호",
+    "주민번호",
+    "주민등록",
+    "주민",
+    "생년월일",
+    "rrn",
+    "resident registration",
+    "resident reg",
+    "registration no",
+)
+_FRN_CONTEXT = (
+    "외국인등록번호",
+    "외국인등록",
+    "외국인번호",
+    "외국인",
+    "등록번호",
+    "alien registration",
+    "foreigner registration",
+    "frn",
+    "arc no",
+    "주민번호",
+    "주민등록번호",
+)
 
 
 def _rrn(value: str) -> Verdict:
@@ -53,51 +73,132 @@ def _account(value: str) -> Verdict:
 
 _REGIONS = "서울|부산|경기|강원|충북|충남|전북|전남|경북|경남|제주|대구|인천|광주|대전|울산"
 
-KR_BANKS = ("국민은행", "신한은행", "우리은행", "하나은행", "농협", "기업은행", "카카오뱅크", "케이뱅크",
-            "토스뱅크", "새마을금고", "우체국", "수협", "sc제일", "씨티", "부산은행", "대구은행")
+KR_BANKS = (
+    "국민은행",
+    "신한은행",
+    "우리은행",
+    "하나은행",
+    "농협",
+    "기업은행",
+    "카카오뱅크",
+    "케이뱅크",
+    "토스뱅크",
+    "새마을금고",
+    "우체국",
+    "수협",
+    "sc제일",
+    "씨티",
+    "부산은행",
+    "대구은행",
+)
 
 RECOGNIZERS: tuple[Recognizer, ...] = (
-    Recognizer("kr-rrn", EntityId.KR_RRN, _RRN_SHAPES, validate=_rrn, valid_score=0.95,
-               context=_RRN_CONTEXT, negative=(*ORDER_WORDS, "법인", "사업자", "외국인")),
-    Recognizer("kr-frn", EntityId.KR_FRN, _RRN_SHAPES, validate=_frn, valid_score=0.95,
-               context=_FRN_CONTEXT, negative=(*ORDER_WORDS, "법인", "사업자")),
     Recognizer(
-        "kr-corp-reg", EntityId.KR_CORP_REG,
-        (Pattern("corp-hyphen", r"\d{6}-\d{7}", 0.1), Pattern("corp-plain", r"\d{13}", 0.05)),
-        validate=_corp, valid_score=0.4,
-        context=("법인등록번호", "법인번호", "등기번호", "법인", "corporate registration", "corp reg"),
+        "kr-rrn",
+        EntityId.KR_RRN,
+        _RRN_SHAPES,
+        validate=_rrn,
+        valid_score=0.95,
+        context=_RRN_CONTEXT,
+        negative=(*ORDER_WORDS, "법인", "사업자", "외국인"),
     ),
     Recognizer(
-        "kr-brn", EntityId.KR_BRN,
-        (Pattern("brn-hyphen", r"\d{3}-\d{2}-\d{5}", 0.2, valid_score=0.6),
-         Pattern("brn-plain", r"\d{10}", 0.02, valid_score=0.2)),
+        "kr-frn",
+        EntityId.KR_FRN,
+        _RRN_SHAPES,
+        validate=_frn,
+        valid_score=0.95,
+        context=_FRN_CONTEXT,
+        negative=(*ORDER_WORDS, "법인", "사업자"),
+    ),
+    Recognizer(
+        "kr-corp-reg",
+        EntityId.KR_CORP_REG,
+        (
+            Pattern("corp-hyphen", r"\d{6}-\d{7}", 0.1),
+            Pattern("corp-plain", r"\d{13}", 0.05, needs_context=True),
+        ),
+        validate=_corp,
+        valid_score=0.4,
+        context=(
+            "법인등록번호",
+            "법인번호",
+            "등기번호",
+            "법인",
+            "corporate registration",
+            "corp reg",
+        ),
+    ),
+    Recognizer(
+        "kr-brn",
+        EntityId.KR_BRN,
+        (
+            Pattern("brn-hyphen", r"\d{3}-\d{2}-\d{5}", 0.2, valid_score=0.6),
+            Pattern("brn-plain", r"\d{10}", 0.02, valid_score=0.2, needs_context=True),
+        ),
         validate=_brn,
-        context=("사업자등록번호", "사업자번호", "사업자 번호", "사업자", "business registration", "brn",
-                 "business no", "상호"),
-        negative=ORDER_WORDS, context_boost=0.45,
+        context=(
+            "사업자등록번호",
+            "사업자번호",
+            "사업자 번호",
+            "사업자",
+            "business registration",
+            "brn",
+            "business no",
+            "상호",
+        ),
+        negative=ORDER_WORDS,
+        context_boost=0.45,
     ),
     Recognizer(
-        "kr-passport", EntityId.KR_PASSPORT,
-        (Pattern("passport-old", r"[MSROD]\d{8}", 0.15, left="A-Za-z0-9", right="A-Za-z0-9"),
-         Pattern("passport-2021", r"[MSROD]\d{3}[A-Z]\d{4}", 0.2, left="A-Za-z0-9",
-                 right="A-Za-z0-9")),
-        context=("여권", "passport", "여권번호", "passport no"), negative=ORDER_WORDS,
+        "kr-passport",
+        EntityId.KR_PASSPORT,
+        (
+            Pattern("passport-old", r"[MSROD]\d{8}", 0.15, left="A-Za-z0-9", right="A-Za-z0-9"),
+            Pattern(
+                "passport-2021", r"[MSROD]\d{3}[A-Z]\d{4}", 0.2, left="A-Za-z0-9", right="A-Za-z0-9"
+            ),
+        ),
+        context=("여권", "passport", "여권번호", "passport no"),
+        negative=ORDER_WORDS,
         context_boost=0.5,
     ),
     Recognizer(
-        "kr-driver-license", EntityId.KR_DRIVER_LICENSE,
-        (Pattern("dl-numeric", r"(?:1[1-9]|2[0-68])[- ]?\d{2}[- ]?\d{6}[- ]?\d{2}", 0.05),
-         Pattern("dl-hangul", f"(?:{_REGIONS}) ?\\d{{2}}-?\\d{{6}}-?\\d{{2}}", 0.55,
-                 left="가-힣0-9")),
+        "kr-driver-license",
+        EntityId.KR_DRIVER_LICENSE,
+        (
+            Pattern(
+                "dl-numeric",
+                r"(?:1[1-9]|2[0-68])[- ]?\d{2}[- ]?\d{6}[- ]?\d{2}",
+                0.05,
+                needs_context=True,
+            ),
+            Pattern(
+                "dl-hangul", f"(?:{_REGIONS}) ?\\d{{2}}-?\\d{{6}}-?\\d{{2}}", 0.55, left="가-힣0-9"
+            ),
+        ),
         context=("운전면허", "면허번호", "면허증", "driver", "licence", "license", "dl no"),
-        negative=ORDER_WORDS, context_boost=0.6,
+        negative=ORDER_WORDS,
+        context_boost=0.6,
     ),
     Recognizer(
-        "kr-bank-account", EntityId.KR_BANK_ACCOUNT,
-        (Pattern("account-grouped", r"\d{2,6}(?:-\d{2,7}){1,3}", 0.05),
-         Pattern("account-plain", r"\d{10,14}", 0.02)),
+        "kr-bank-account",
+        EntityId.KR_BANK_ACCOUNT,
+        (
+            Pattern(
+                "account-grouped",
+                r"\d{2,6}(?:-\d{2,7}){1,3}",
+                0.05,
+                left="0-9-",
+                right="0-9-",
+                needs_context=True,
+            ),
+            Pattern("account-plain", r"\d{10,14}", 0.02, needs_context=True),
+        ),
         validate=_account,
         context=("계좌", "입금", "예금주", "송금", "이체", "환불계좌", "통장", *KR_BANKS),
-        negative=ORDER_WORDS, context_boost=0.6, window=30,
+        negative=ORDER_WORDS,
+        context_boost=0.6,
+        window=30,
     ),
 )

@@ -14,8 +14,27 @@ from jikimi.detect.recognizer import Pattern, Recognizer, Verdict
 from jikimi.detect.words import ORDER_WORDS
 from jikimi.types import EntityId
 
-_CONTEXT = ("전화", "연락처", "휴대폰", "핸드폰", "휴대전화", "tel", "phone", "mobile", "cell", "call",
-            "contact", "电话", "手机", "联系方式", "联系电话", "手机号", "fax", "팩스", "传真")
+_CONTEXT = (
+    "전화",
+    "연락처",
+    "휴대폰",
+    "핸드폰",
+    "휴대전화",
+    "tel",
+    "phone",
+    "mobile",
+    "cell",
+    "call",
+    "contact",
+    "电话",
+    "手机",
+    "联系方式",
+    "联系电话",
+    "手机号",
+    "fax",
+    "팩스",
+    "传真",
+)
 
 
 @lru_cache(maxsize=65536)
@@ -36,29 +55,63 @@ def _validator(region: str | None):  # type: ignore[no-untyped-def]
 
 def _phone(name: str, region: str | None, patterns: tuple[Pattern, ...]) -> Recognizer:
     return Recognizer(
-        name, EntityId.PHONE, patterns, validate=_validator(region), valid_score=0.85,
-        context=_CONTEXT, negative=ORDER_WORDS, context_boost=0.2,
+        name,
+        EntityId.PHONE,
+        patterns,
+        validate=_validator(region),
+        valid_score=0.85,
+        context=_CONTEXT,
+        negative=ORDER_WORDS,
+        context_boost=0.2,
     )
 
 
 _SEP = "[-. ]"
 RECOGNIZERS: tuple[Recognizer, ...] = (
-    _phone("phone-intl", None, (
-        Pattern("e164", rf"\+\d{{1,3}}{_SEP}?(?:\(0\){_SEP}?)?\(?\d{{1,4}}\)?(?:{_SEP}?\d{{2,4}}){{1,4}}",
-                0.3, left="0-9+"),
-    )),
-    _phone("phone-kr", "KR", (
-        Pattern("kr-national",
-                rf"0(?:1[016-9]|2|[3-6][1-5]|70|50\d){_SEP}?\d{{3,4}}{_SEP}?\d{{4}}", 0.3),
-        Pattern("kr-area-paren", r"\(0\d{1,2}\) ?\d{3,4}-\d{4}", 0.3, left="0-9("),
-    )),
-    _phone("phone-cn", "CN", (
-        Pattern("cn-mobile-grouped", rf"1[3-9]\d{_SEP}\d{{4}}{_SEP}\d{{4}}", 0.3),
-        Pattern("cn-mobile", r"1[3-9]\d{9}", 0.2, valid_score=0.6),
-        Pattern("cn-landline", r"0\d{2,3}-\d{7,8}", 0.2, valid_score=0.75),
-    )),
-    _phone("phone-us", "US", (
-        Pattern("us", rf"\(?[2-9]\d{{2}}\)?{_SEP}\d{{3}}{_SEP}\d{{4}}", 0.2, left="0-9(",
-                valid_score=0.7),
-    )),
+    _phone(
+        "phone-intl",
+        None,
+        (
+            Pattern(
+                "e164",
+                rf"\+\d{{1,3}}{_SEP}?(?:\(0\){_SEP}?)?\(?\d{{1,4}}\)?(?:{_SEP}?\d{{2,4}}){{1,4}}",
+                0.3,
+                left="0-9+",
+            ),
+        ),
+    ),
+    _phone(
+        "phone-kr",
+        "KR",
+        (
+            Pattern(
+                "kr-national",
+                rf"0(?:1[016-9]|2|[3-6][1-5]|70|50\d){_SEP}?\d{{3,4}}{_SEP}?\d{{4}}",
+                0.3,
+            ),
+            Pattern("kr-area-paren", r"\(0\d{1,2}\) ?\d{3,4}-\d{4}", 0.3, left="0-9("),
+        ),
+    ),
+    _phone(
+        "phone-cn",
+        "CN",
+        (
+            Pattern("cn-mobile-grouped", rf"1[3-9]\d{_SEP}\d{{4}}{_SEP}\d{{4}}", 0.3),
+            Pattern("cn-mobile", r"1[3-9]\d{9}", 0.2, valid_score=0.6),
+            Pattern("cn-landline", r"0\d{2,3}-\d{7,8}", 0.2, valid_score=0.75),
+        ),
+    ),
+    _phone(
+        "phone-us",
+        "US",
+        (
+            Pattern(
+                "us",
+                rf"\(?[2-9]\d{{2}}\)?{_SEP}\d{{3}}{_SEP}\d{{4}}",
+                0.2,
+                left="0-9(",
+                valid_score=0.7,
+            ),
+        ),
+    ),
 )

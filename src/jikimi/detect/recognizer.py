@@ -18,7 +18,7 @@ from jikimi.types import EntityId
 class Verdict(Enum):
     """A validator's opinion of a candidate."""
 
-    VALID = "valid"      # structure and checksum confirmed: the score goes up
+    VALID = "valid"  # structure and checksum confirmed: the score goes up
     UNKNOWN = "unknown"  # no checksum to test, or one that legitimately fails (KR RRN after 2020)
     INVALID = "invalid"  # impossible value (bad date, wrong checksum where one is mandatory)
 
@@ -43,6 +43,8 @@ class Pattern:
     left: str = "0-9"
     right: str = "0-9"
     valid_score: float | None = None  # overrides the recognizer's for weak shapes
+    needs_context: bool = False  # only a candidate right after one of the context words
+    locate_start: bool = False  # find the start in Python: cheaper for shapes like e-mail
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,5 +75,7 @@ class Recognizer:
         if not self.patterns:
             raise ValueError(f"recognizer {self.name} has no patterns")
         for p in self.patterns:
+            if p.needs_context and not self.context:
+                raise ValueError(f"pattern {p.name} of {self.name} needs context words")
             if not 0.0 <= p.score <= 1.0:
                 raise ValueError(f"pattern {p.name} of {self.name} has a score outside 0..1")
