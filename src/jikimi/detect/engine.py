@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import hyperscan
 
+from jikimi.detect.hscache import compile_cached
 from jikimi.detect.recognizer import Pattern, Recognizer, Verdict
 from jikimi.types import Finding
 
@@ -57,7 +58,7 @@ class _Hit:
 
 
 def _alternation(words: Iterable[str]) -> str:
-    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+    return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
 
 
 def _wrap(p: Pattern, r: Recognizer) -> str:
@@ -121,14 +122,8 @@ class Engine:
                 else re.escape(word.text)
             )
             flags.append(_UTF8 | _CASELESS)
-        db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
         try:
-            db.compile(
-                expressions=[e.encode("utf-8") for e in exprs],
-                ids=list(range(len(exprs))),
-                elements=len(exprs),
-                flags=flags,
-            )
+            db = compile_cached([e.encode("utf-8") for e in exprs], flags)
         except hyperscan.error as exc:  # a broken pattern is a programming error
             raise ValueError(f"cannot compile recognizer patterns: {exc}") from exc
         self._db = db
