@@ -98,8 +98,7 @@ def kr_brn_checksum(d10: str) -> bool:
 
 def kr_corp_checksum(d13: str) -> bool:
     """Corporate registration number: weights 1,2,... with plain products."""
-    s = sum(int(c) * (1 if i % 2 == 0 else 2) for i, c in enumerate(d13[:12]))
-    return (10 - s % 10) % 10 == int(d13[12])
+    return (10 - _weighted(d13[:12], (1, 2) * 6) % 10) % 10 == int(d13[12])
 
 
 # -- China ---------------------------------------------------------------------------------

@@ -113,15 +113,21 @@ class Engine:
         self._db: hyperscan.Database | None = None
         if not self._table:
             return
-        exprs = [_wrap(c.pattern, c.recognizer) for c in self._table]
-        flags = [_UTF8 if c.locate is not None else _UTF8 | _SOM for c in self._table]
-        for word in self._words:
-            exprs.append(
-                f"(?:^|[^A-Za-z0-9]){re.escape(word.text)}(?:[^A-Za-z0-9]|$)"
-                if word.latin
-                else re.escape(word.text)
-            )
-            flags.append(_UTF8 | _CASELESS)
+        # Recognizers that share a shape (resident and foreigner numbers) share one
+        # expression: one Hyperscan hit, then every owner of the shape judges it.
+        exprs: list[str] = []
+        flags: list[int] = []
+        index: dict[tuple[str, int], int] = {}
+        groups: list[list[_Compiled]] = []
+        for c in self._table:
+            key = (_wrap(c.pattern, c.recognizer), _UTF8 if c.locate is not None else _UTF8 | _SOM)
+            if key not in index:
+                index[key] = len(exprs)
+                exprs.append(key[0])
+                flags.append(key[1])
+                groups.append([])
+            groups[index[key]].append(c)
+        self._groups = tuple(tuple(g) for g in groups)
         try:
             db = compile_cached([e.encode("utf-8") for e in exprs], flags)
         except hyperscan.error as exc:  # a broken pattern is a programming error
@@ -189,20 +195,21 @@ class Engine:
         if not raw:
             return []
         to_char = _offset_map(data, text, raw)
-        ntable = len(self._table)
+        ngroups = len(self._groups)
         hits: list[_Hit] = []
         cands: list[tuple[int, int, _Compiled]] = []
         seen: set[tuple[int, int, int]] = set()
         n = len(text)
         for bs, be, pid in raw:
             e = to_char[be]
-            if pid >= ntable:
-                w = self._words[pid - ntable]
+            if pid >= ngroups:
+                w = self._words[pid - ngroups]
                 if w.latin and e > 0 and not _latin(text[e - 1]):
                     e -= 1
-                hits.append(_Hit(e - len(w.text), e, pid - ntable))
+                hits.append(_Hit(e - len(w.text), e, pid - ngroups))
                 continue
-            c = self._table[pid]
+            group = self._groups[pid]
+            c = group[0]
             if c.right is not None and e > 0 and not c.right.match(text[e - 1]):
                 e -= 1
             if c.locate is not None:
@@ -215,10 +222,11 @@ class Engine:
                     s += 1
             if e - s > MAX_MATCH_CHARS or e <= s:
                 continue
-            key = (s, e, id(c.recognizer))
-            if key not in seen:
-                seen.add(key)
-                cands.append((s, e, c))
+            for c in group:
+                key = (s, e, id(c.recognizer))
+                if key not in seen:
+                    seen.add(key)
+                    cands.append((s, e, c))
         if not cands:
             return []
         hits.sort(key=lambda h: h.start)
