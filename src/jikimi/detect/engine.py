@@ -128,6 +128,13 @@ class Engine:
                 groups.append([])
             groups[index[key]].append(c)
         self._groups = tuple(tuple(g) for g in groups)
+        for word in self._words:
+            exprs.append(
+                f"(?:^|[^A-Za-z0-9]){re.escape(word.text)}(?:[^A-Za-z0-9]|$)"
+                if word.latin
+                else re.escape(word.text)
+            )
+            flags.append(_UTF8 | _CASELESS)
         try:
             db = compile_cached([e.encode("utf-8") for e in exprs], flags)
         except hyperscan.error as exc:  # a broken pattern is a programming error
