@@ -2,6 +2,7 @@
 
 from jikimi.catalog import CATALOG, EntityType
 from jikimi.errors import JikimiError
+from jikimi.pathscan import FileResult, LocatedFinding, ScanSummary, scan_path
 from jikimi.scanner import scan_text
 from jikimi.types import Category, EntityId, Finding, Location, Span
 
@@ -12,10 +13,14 @@ __all__ = [
     "Category",
     "EntityId",
     "EntityType",
+    "FileResult",
     "Finding",
     "JikimiError",
+    "LocatedFinding",
     "Location",
+    "ScanSummary",
     "Span",
     "__version__",
+    "scan_path",
     "scan_text",
 ]

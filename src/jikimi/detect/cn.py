@@ -40,6 +40,10 @@ _ID_CONTEXT = (
     "identity",
     "신분증",
     "身分證",
+    "id number",
+    "prc id",
+    "中国身份证",
+    "중국 신분증",
 )
 
 RECOGNIZERS: tuple[Recognizer, ...] = (
@@ -93,7 +97,17 @@ RECOGNIZERS: tuple[Recognizer, ...] = (
             Pattern("cn-permit", r"[CKHM]\d{8}", 0.05, left=_AN, right=_AN, needs_context=True),
             Pattern("cn-sar-passport", r"M[AB]\d{7}", 0.1, left=_AN, right=_AN),
         ),
-        context=("护照", "护照号", "通行证", "回乡证", "港澳通行证", "passport", "travel permit"),
+        context=(
+            "护照",
+            "护照号",
+            "通行证",
+            "回乡证",
+            "港澳通行证",
+            "passport",
+            "travel permit",
+            "여권",
+            "여권번호",
+        ),
         negative=ORDER_WORDS,
         context_boost=0.5,
     ),

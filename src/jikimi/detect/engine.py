@@ -25,6 +25,7 @@ from jikimi.types import Finding
 CHUNK_CHARS = 1 << 20  # characters scanned per window
 OVERLAP_CHARS = 1024  # shared by neighbouring windows: > MAX_MATCH + context width
 MAX_MATCH_CHARS = 256  # candidates longer than this are not personal data of any kind we know
+NEGATIVE_WINDOW = 12  # a contradicting label must stand this close before the value
 
 _UTF8 = hyperscan.HS_FLAG_UTF8
 _SOM = hyperscan.HS_FLAG_SOM_LEFTMOST
@@ -265,6 +266,23 @@ class Engine:
                 best = (h.word, d)
         return best
 
+    def _negative(
+        self, ids: frozenset[int], hits: list[_Hit], starts: list[int], text: str, s: int
+    ) -> tuple[int, int] | None:
+        """A contradicting label right before the value, on its line ("주문번호: ...").
+
+        Kept short and same-line: a label names the value it stands next to, not the
+        next line's phone number or the second of two numbers.
+        """
+        lo = bisect.bisect_left(starts, s - NEGATIVE_WINDOW - 24)
+        hi = bisect.bisect_left(starts, s)
+        for h in reversed(hits[lo:hi]):
+            if h.word in ids and h.end <= s and s - h.end <= NEGATIVE_WINDOW:
+                if "\n" in text[h.end : s]:
+                    return None
+                return (h.word, s - h.end)
+        return None
+
     def _evaluate(
         self,
         c: _Compiled,
@@ -300,11 +318,7 @@ class Engine:
                 if c.positive
                 else None
             )
-            neg = (
-                self._nearest(c.negative, hits, starts, start, end, r.window)
-                if c.negative
-                else None
-            )
+            neg = self._negative(c.negative, hits, starts, text, start) if c.negative else None
             if pos is not None and (neg is None or pos[1] <= neg[1]):
                 score += r.context_boost
                 why.append(f"context:+{self._words[pos[0]].text}")

@@ -13,6 +13,7 @@ from jikimi.detect.words import ORDER_WORDS
 from jikimi.types import EntityId
 
 _AN = "0-9A-Za-z"
+_HEXISH = "0-9A-Za-z-"  # card-shaped runs inside UUIDs and hex ids are not cards
 _FILE_EXTENSIONS = frozenset(
     [
         "png",
@@ -160,7 +161,13 @@ RECOGNIZERS: tuple[Recognizer, ...] = (
         "credit-card",
         EntityId.CREDIT_CARD,
         (
-            Pattern("card-4x4", r"\d{4}(?:[- ]?\d{4}){2}[- ]?\d{1,7}", 0.1),
+            Pattern(
+                "card-4x4",
+                r"\d{4}(?:[- ]?\d{4}){2}[- ]?\d{1,4}(?:[- ]?\d{1,3})?",
+                0.1,
+                left="0-9-",
+                right=_HEXISH,
+            ),
             Pattern("card-amex", r"3[47]\d{2}[- ]?\d{6}[- ]?\d{5}", 0.1),
             Pattern("card-diners", r"3\d{3}[- ]?\d{6}[- ]?\d{4}", 0.1),
         ),
@@ -178,6 +185,11 @@ RECOGNIZERS: tuple[Recognizer, ...] = (
             "결제",
             "payment",
             "pan",
+            "银行",
+            "工资卡",
+            "借记卡",
+            "bank card",
+            "은행",
         ),
         negative=(*ORDER_WORDS, "imei", "meid"),
         context_boost=0.45,
@@ -190,8 +202,9 @@ RECOGNIZERS: tuple[Recognizer, ...] = (
                 "iban",
                 r"[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?",
                 0.3,
-                left=_AN,
+                left="0-9",  # "IBANSE38..." is common in CJK text: letters may touch it
                 right=_AN,
+                locate_start=True,
             ),
         ),
         validate=_iban,
@@ -287,6 +300,13 @@ RECOGNIZERS: tuple[Recognizer, ...] = (
         EntityId.DATE_OF_BIRTH,
         (
             Pattern("dob-ymd", _Y + r"[-./]\d{1,2}[-./]\d{1,2}", 0.05, needs_context=True),
+            Pattern(
+                "dob-ko-dots",
+                _Y + r"\. ?\d{1,2}\. ?\d{1,2}\.?",
+                0.05,
+                right="0-9.",
+                needs_context=True,
+            ),
             Pattern(
                 "dob-ko", _Y + r"년 ?\d{1,2}월 ?\d{1,2}일", 0.05, right="0-9일", needs_context=True
             ),

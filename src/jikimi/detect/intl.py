@@ -34,7 +34,7 @@ RECOGNIZERS: tuple[Recognizer, ...] = (
             "hk id",
             "홍콩",
         ),
-        negative=ORDER_WORDS,
+        negative=(*ORDER_WORDS, "护照", "passport", "여권"),
     ),
     Recognizer(
         "mo-id",
@@ -68,7 +68,15 @@ RECOGNIZERS: tuple[Recognizer, ...] = (
         (Pattern("my-number", r"\d{4}[ -]?\d{4}[ -]?\d{4}", 0.02, needs_context=True),),
         validate=lambda v: _check(cs.jp_my_number_ok(v)),
         valid_score=0.3,
-        context=("マイナンバー", "個人番号", "my number", "mynumber", "마이넘버", "个人编号"),
+        context=(
+            "マイナンバー",
+            "個人番号",
+            "my number",
+            "mynumber",
+            "마이넘버",
+            "个人编号",
+            "individual number",
+        ),
         negative=ORDER_WORDS,
         context_boost=0.55,
     ),
@@ -78,6 +86,7 @@ RECOGNIZERS: tuple[Recognizer, ...] = (
         (
             Pattern("ssn-hyphen", r"\d{3}-\d{2}-\d{4}", 0.3, valid_score=0.55),
             Pattern("ssn-plain", r"\d{9}", 0.01, valid_score=0.1, needs_context=True),
+            Pattern("ssn-spaced", r"\d{3} \d{2} \d{4}", 0.05, valid_score=0.3, needs_context=True),
         ),
         validate=lambda v: _check(cs.us_ssn_ok(v)),
         context=("ssn", "social security", "社会安全号", "사회보장번호"),

@@ -24,14 +24,16 @@ _RRN_CONTEXT = (
     "rrn",
     "resident registration",
     "resident reg",
-    "registration no",
+    "居民登录号",
+    "住民登录号",
+    "韩国身份证",
 )
 _FRN_CONTEXT = (
     "외국인등록번호",
     "외국인등록",
     "외국인번호",
     "외국인",
-    "등록번호",
+    "外国人登录号",
     "alien registration",
     "foreigner registration",
     "frn",
@@ -90,6 +92,15 @@ KR_BANKS = (
     "씨티",
     "부산은행",
     "대구은행",
+    "kookmin",
+    "shinhan",
+    "woori",
+    "hana bank",
+    "nonghyup",
+    "kakaobank",
+    "kakao bank",
+    "ibk",
+    "kb국민",
 )
 
 RECOGNIZERS: tuple[Recognizer, ...] = (
@@ -100,7 +111,7 @@ RECOGNIZERS: tuple[Recognizer, ...] = (
         validate=_rrn,
         valid_score=0.95,
         context=_RRN_CONTEXT,
-        negative=(*ORDER_WORDS, "법인", "사업자", "외국인"),
+        negative=(*ORDER_WORDS, "법인", "사업자", "외국인", "corporate"),
     ),
     Recognizer(
         "kr-frn",
@@ -109,7 +120,7 @@ RECOGNIZERS: tuple[Recognizer, ...] = (
         validate=_frn,
         valid_score=0.95,
         context=_FRN_CONTEXT,
-        negative=(*ORDER_WORDS, "법인", "사업자"),
+        negative=(*ORDER_WORDS, "법인", "사업자", "corporate"),
     ),
     Recognizer(
         "kr-corp-reg",
@@ -123,6 +134,10 @@ RECOGNIZERS: tuple[Recognizer, ...] = (
         context=(
             "법인등록번호",
             "법인번호",
+            "法人登记号",
+            "corporate registration no",
+            "corp. registration",
+            "registration no",
             "등기번호",
             "법인",
             "corporate registration",
@@ -159,7 +174,7 @@ RECOGNIZERS: tuple[Recognizer, ...] = (
                 "passport-2021", r"[MSROD]\d{3}[A-Z]\d{4}", 0.2, left="A-Za-z0-9", right="A-Za-z0-9"
             ),
         ),
-        context=("여권", "passport", "여권번호", "passport no"),
+        context=("여권", "passport", "여권번호", "passport no", "护照", "护照号"),
         negative=ORDER_WORDS,
         context_boost=0.5,
     ),
@@ -177,7 +192,17 @@ RECOGNIZERS: tuple[Recognizer, ...] = (
                 "dl-hangul", f"(?:{_REGIONS}) ?\\d{{2}}-?\\d{{6}}-?\\d{{2}}", 0.55, left="가-힣0-9"
             ),
         ),
-        context=("운전면허", "면허번호", "면허증", "driver", "licence", "license", "dl no"),
+        context=(
+            "운전면허",
+            "면허번호",
+            "면허증",
+            "driver",
+            "licence",
+            "license",
+            "dl no",
+            "驾照",
+            "驾驶证",
+        ),
         negative=ORDER_WORDS,
         context_boost=0.6,
     ),

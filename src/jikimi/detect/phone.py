@@ -61,12 +61,15 @@ def _phone(name: str, region: str | None, patterns: tuple[Pattern, ...]) -> Reco
         validate=_validator(region),
         valid_score=0.85,
         context=_CONTEXT,
-        negative=ORDER_WORDS,
+        negative=(*ORDER_WORDS, "routing", "aba", "swift", "sort code"),
         context_boost=0.2,
     )
 
 
 _SEP = "[-. ]"
+_LEFT = "0-9"
+# UUIDs and hex ids contain phone-shaped digit groups; what follows them gives them away.
+_RIGHT = "0-9A-Za-z-"
 RECOGNIZERS: tuple[Recognizer, ...] = (
     _phone(
         "phone-intl",
@@ -77,6 +80,7 @@ RECOGNIZERS: tuple[Recognizer, ...] = (
                 rf"\+\d{{1,3}}{_SEP}?(?:\(0\){_SEP}?)?\(?\d{{1,4}}\)?(?:{_SEP}?\d{{2,4}}){{1,4}}",
                 0.3,
                 left="0-9+",
+                right=_RIGHT,
             ),
         ),
     ),
@@ -88,17 +92,29 @@ RECOGNIZERS: tuple[Recognizer, ...] = (
                 "kr-national",
                 rf"0(?:1[016-9]|2|[3-6][1-5]|70|50\d){_SEP}?\d{{3,4}}{_SEP}?\d{{4}}",
                 0.3,
+                left=_LEFT,
+                right=_RIGHT,
             ),
-            Pattern("kr-area-paren", r"\(0\d{1,2}\) ?\d{3,4}-\d{4}", 0.3, left="0-9("),
+            # Parenthesised area codes: the start is found in Python, so "((02) ..." works.
+            Pattern("kr-area-paren", r"\(0\d{1,2}\) ?\d{3,4}-\d{4}", 0.3, locate_start=True),
         ),
     ),
     _phone(
         "phone-cn",
         "CN",
         (
-            Pattern("cn-mobile-grouped", rf"1[3-9]\d{_SEP}\d{{4}}{_SEP}\d{{4}}", 0.3),
-            Pattern("cn-mobile", r"1[3-9]\d{9}", 0.2, valid_score=0.6),
-            Pattern("cn-landline", r"0\d{2,3}-\d{7,8}", 0.2, valid_score=0.75),
+            Pattern(
+                "cn-mobile-grouped",
+                rf"1[3-9]\d{_SEP}\d{{4}}{_SEP}\d{{4}}",
+                0.3,
+                left=_LEFT,
+                right=_RIGHT,
+            ),
+            Pattern("cn-mobile", r"1[3-9]\d{9}", 0.2, left=_LEFT, right=_RIGHT, valid_score=0.6),
+            Pattern(
+                "cn-landline", r"0\d{2,3}-\d{7,8}", 0.2, left=_LEFT, right=_RIGHT, valid_score=0.75
+            ),
+            Pattern("cn-landline-paren", r"\(0\d{2,3}\) ?\d{7,8}", 0.3, locate_start=True),
         ),
     ),
     _phone(
@@ -109,8 +125,8 @@ RECOGNIZERS: tuple[Recognizer, ...] = (
                 "us",
                 rf"\(?[2-9]\d{{2}}\)?{_SEP}\d{{3}}{_SEP}\d{{4}}",
                 0.2,
-                left="0-9(",
                 valid_score=0.7,
+                locate_start=True,
             ),
         ),
     ),
