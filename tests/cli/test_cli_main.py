@@ -13,8 +13,12 @@ from jikimi.cli import main as cli_main
 from jikimi.errors import BaselineError, InputError, JikimiError, UsageError
 
 
-def test_scan_commands_are_registered() -> None:
-    assert {"scan", "baseline", "entities"} <= set(cli_main.cli.commands)
+def test_scan_commands_are_listed_and_load_on_demand() -> None:
+    ctx = click.Context(cli_main.cli)
+    assert {"scan", "baseline", "entities", "watch"} <= set(cli_main.cli.list_commands(ctx))
+    command = cli_main.cli.get_command(ctx, "scan")
+    assert command is not None and command.name == "scan"
+    assert cli_main.cli.get_command(ctx, "no-such-command") is None
 
 
 def test_missing_modules_are_skipped_others_raise(

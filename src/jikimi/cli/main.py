@@ -17,22 +17,29 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 import click
 
 from jikimi import __version__
 from jikimi.errors import BaselineError, InputError, JikimiError, UsageError
 
-_COMMAND_MODULES = (
-    "jikimi.cli.scan",
-    "jikimi.cli.protect",
-    "jikimi.cli.inventory",
-    "jikimi.cli.anonymize",
-    "jikimi.cli.ledger",
-    "jikimi.cli.watch",
-    "jikimi.cli.keys",
-)
+# command name -> (module that defines it, extra that installs its dependencies)
+_COMMANDS: dict[str, tuple[str, str | None]] = {
+    "scan": ("jikimi.cli.scan", None),
+    "baseline": ("jikimi.cli.scan", None),
+    "entities": ("jikimi.cli.scan", None),
+    "watch": ("jikimi.cli.watch", None),
+    "protect": ("jikimi.cli.protect", "protect"),
+    "reveal": ("jikimi.cli.protect", "protect"),
+    "keys": ("jikimi.cli.keys", "protect"),
+    "inventory": ("jikimi.cli.inventory", "table"),
+    "anonymize": ("jikimi.cli.anonymize", "table"),
+    "risk": ("jikimi.cli.anonymize", "table"),
+    "serve": ("jikimi.cli.ledger", "server"),
+    "audit": ("jikimi.cli.ledger", "server"),
+}
+_COMMAND_MODULES = tuple(dict.fromkeys(module for module, _ in _COMMANDS.values()))
 
 EXIT_USAGE = 2
 EXIT_FAILURE = 1
@@ -58,13 +65,53 @@ def as_click_error(error: JikimiError) -> click.ClickException:
 
 
 class JikimiGroup(click.Group):
-    """A group that turns jikimi errors raised by any subcommand into clean exits."""
+    """A group that loads each command's module only when that command runs, and turns
+    jikimi errors raised by any subcommand into clean exits.
+
+    Lazy loading keeps ``jikimi scan`` fast and lets the core install (no extras) run:
+    a command whose extra is missing explains which extra to install.
+    """
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *_COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        command = super().get_command(ctx, cmd_name)
+        if command is not None or cmd_name not in _COMMANDS:
+            return command
+        module_name, extra = _COMMANDS[cmd_name]
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if _is_missing(exc, module_name):
+                return None
+            return _needs_extra(cmd_name, extra, exc.name)
+        for cmd in module.COMMANDS:
+            if cmd.name == cmd_name:
+                return cast(click.Command, cmd)
+        return None
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except JikimiError as exc:
             raise as_click_error(exc) from None
+
+
+def _needs_extra(name: str, extra: str | None, missing: str | None) -> click.Command:
+    hint = f'pip install "jikimi[{extra}]"' if extra else "reinstall jikimi"
+    short = f"(needs {hint})"
+
+    @click.command(
+        name,
+        help=f"Not available in this install {short}.",
+        short_help=short,
+        context_settings={"ignore_unknown_options": True, "allow_extra_args": True},
+    )
+    def unavailable() -> None:
+        raise MistakeError(f"'{name}' needs the {missing or 'optional'} package: {hint}")
+
+    return unavailable
 
 
 @click.group(cls=JikimiGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -82,7 +129,8 @@ def _is_missing(exc: ModuleNotFoundError, module: str) -> bool:
     return exc.name is not None and (module == exc.name or module.startswith(exc.name + "."))
 
 
-def register_commands(group: click.Group, modules: Sequence[str] = _COMMAND_MODULES) -> None:
+def register_commands(group: click.Group, modules: Sequence[str]) -> None:
+    """Add every command of these modules to ``group`` now (plug-ins, tests)."""
     for name in modules:
         try:
             module = importlib.import_module(name)
@@ -92,9 +140,6 @@ def register_commands(group: click.Group, modules: Sequence[str] = _COMMAND_MODU
             raise
         for command in module.COMMANDS:
             group.add_command(command)
-
-
-register_commands(cli)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
