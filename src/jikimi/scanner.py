@@ -46,8 +46,9 @@ def scan_text(
 
     Args:
         text: any Unicode string; offsets in the findings are code-point offsets into it.
-        languages: restrict language-specific recognizers (names, addresses) to these of
-            ``ko``, ``zh``, ``en``; identifiers are found whatever the language.
+        languages: restrict the language-specific name recognizers to these of ``ko``,
+            ``zh``, ``en``; identifiers and addresses are found whatever the language
+            (documents quote foreign addresses).
         entities: entity ids to look for (default: all in the catalogue).
         min_score: findings scoring below this are dropped.
     """

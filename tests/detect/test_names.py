@@ -71,11 +71,17 @@ ABSENT = [
     "선생님 감사합니다. 기사님이 곧 도착합니다. 손님이 많네요.",
     "저는 사과를 좋아해요. 저는 주로 집에 있어요.",
     "정보 과장 회의는 내일입니다.",
+    "오늘 신청자님께서 방문하셨고 상담사님이 안내했습니다.",
+    "이모님과 고모님, 목사님과 신부님께 인사드렸다.",
+    "연구원님 자료와 지원자 님 서류를 확인했습니다.",
     # Chinese words that begin with a family-name character
     "今天时间方便吗？王国的历史很长。",
     "周末老师不上课。高兴地说。高级经理的职责。",
     "请在周一前提交金额明细。项目经理负责协调。",
     "客户关系管理系统已经上线。",
+    "全体同学注意。各位老师好。班主任老师说。",
+    "请王老师来一下。感谢张总经理。把文件交给金主任。",
+    "这位先生请出示证件。尊敬的各位先生女士：",
     # English capitalised words that are not people
     "Grace Church is on Main Street.",
     "Lincoln Park and Virginia Beach are busy in summer.",
@@ -114,6 +120,8 @@ def test_ambiguous_given_names_need_support() -> None:
         ("박서연 씨에게", "박서연"),
         ("받는분: 이도윤입니다", "이도윤"),
         ("선우진 선생님의", "선우진"),
+        ("성명: 이지원", "이지원"),
+        ("박사랑 씨가", "박사랑"),
     ],
 )
 def test_korean_particles_and_titles_are_trimmed(text: str, name: str) -> None:

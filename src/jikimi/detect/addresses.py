@@ -308,7 +308,7 @@ def _us_refine(text: str, start: int, end: int) -> tuple[int, int] | None:
     if head is None:
         return None
     s = head.start()
-    if s > 0 and text[s - 1].isascii() and text[s - 1].isalnum():
+    if s > 0 and text[s - 1].isascii() and (text[s - 1].isalnum() or text[s - 1] in "#$"):
         return None
     m = _US_ADDRESS.match(text, s)
     if m is None:

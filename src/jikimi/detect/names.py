@@ -405,11 +405,30 @@ def _en_tokens(text: str, p: int, need: int) -> tuple[int, int] | None:
     return toks[0][0], toks[-1][1]
 
 
+# Words after a person's name that make the whole a place or an institution named after
+# them ("George Washington Bridge", "Henry Ford Hospital", "Martin Luther King Day").
+_EN_NAMED_AFTER = frozenset(
+    """Day Bridge High Middle Elementary School Institute Hospital Memorial Monument University
+    College Center Centre Park Street Avenue Road Boulevard Drive Airport Station Library Museum
+    Foundation Stadium Arena Building Tower Hall Award Awards Prize Academy Church Cathedral
+    Expressway Highway Parkway Tunnel Square Plaza Trust Fund Company Corporation Inc Group
+    Motors Way Lake River County Birthplace Home House Theatre Theater Prize Medal Fellowship
+    Scholarship Lecture Chair Professor Law Act Doctrine Effect Syndrome Disease""".split()
+)
+_NEXT_WORD = re.compile(r" ([A-Z][a-z]+)")
+
+
+def _named_after(text: str, end: int) -> bool:
+    m = _NEXT_WORD.match(text, end)
+    return m is not None and m.group(1) in _EN_NAMED_AFTER
+
+
 def _en_refine_first(text: str, start: int, end: int) -> tuple[int, int] | None:
     """A known given name (the match) followed by title-case name tokens."""
-    if start > 0 and text[start - 1].isalpha():
+    if start > 0 and (text[start - 1].isalpha() or text[max(0, start - 4) : start] == "St. "):
         return None
-    return _en_tokens(text, start, 2)
+    span = _en_tokens(text, start, 2)
+    return None if span is None or _named_after(text, span[1]) else span
 
 
 def _en_refine_title(text: str, start: int, end: int) -> tuple[int, int] | None:
@@ -422,10 +441,6 @@ def _en_refine_title(text: str, start: int, end: int) -> tuple[int, int] | None:
         if word[:1].isupper() and word not in _EN_TITLES:  # "12 Oak Dr Austin": a street
             return None
     return _name_at(text, m.end())
-
-
-def _title_validate(value: str) -> Verdict:
-    return _any_validate(value)
 
 
 def _en_validate(value: str) -> Verdict:
@@ -445,7 +460,7 @@ _EN = (
             Pattern(
                 "en-first-last",
                 f"(?:{_alt(_EN_FIRST_SAFE)}) ",
-                0.5,
+                0.45,  # a known family name (VALID) or a context word lifts it over 0.5
                 left="",
                 right="",
                 valid_score=0.8,
@@ -465,23 +480,6 @@ _EN = (
         languages=frozenset({"en"}),
         refine=_en_refine_first,
     ),
-    Recognizer(
-        "en-name-title",
-        EntityId.PERSON,
-        (
-            Pattern(
-                "en-title",
-                f"{_EN_TITLE_HS}[A-Z가-힣{_HAN}]",
-                0.75,
-                left="",
-                right="",
-                valid_score=0.85,
-            ),
-        ),
-        validate=_title_validate,
-        languages=frozenset({"en"}),
-        refine=_en_refine_title,
-    ),
 )
 
 # == Any script: labels, greetings and chat headers ==========================================
@@ -494,7 +492,6 @@ _ZH_SEP = r"[是为：: =（(\t]{0,3}"
 _EN_SEP = r"[ \t]{0,2}[:：\t][ \t]{0,2}"  # "Name: …" or a tab-separated form
 _GREETINGS = ("Dear", "Hi", "Hello", "Attn", "Thanks", "Thank you", "Congratulations")
 _ZH_GREETINGS = ("亲爱的", "尊敬的", "致")
-_CROSS_LABELS = ("Name", "NAME", "Full name", "Full Name", "Recipient", "Sender", "Contact")
 _WEAK_EN = _list(
     "contact|user|member|owner|driver|student|guest|holder|from|to|cc|first name|last name"
     "|surname|given name"
@@ -668,11 +665,28 @@ def _en_refine_surname(text: str, start: int, end: int) -> tuple[int, int] | Non
         first = m2.start()
     if first > 0 and (text[first - 1].isalpha() or text[first - 1] in "'-"):
         return None
-    return first, e
+    return None if _named_after(text, e) else (first, e)
 
 
 _ANY = frozenset({"ko", "zh", "en"})
 _MULTI = (
+    Recognizer(
+        "en-name-title",
+        EntityId.PERSON,
+        (
+            Pattern(
+                "en-title",
+                f"{_EN_TITLE_HS}[A-Z가-힣{_HAN}]",
+                0.75,
+                left="",
+                right="",
+                valid_score=0.85,
+            ),
+        ),
+        validate=_any_validate,
+        languages=_ANY,
+        refine=_en_refine_title,
+    ),
     Recognizer(
         "name-label",
         EntityId.PERSON,
