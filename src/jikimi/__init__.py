@@ -8,6 +8,18 @@ from jikimi.types import Category, EntityId, Finding, Location, Span
 
 __version__ = "0.1.0"
 
+_LAZY = {"inventory", "classify_table"}  # need the [inventory] extra: loaded on first use
+
+
+def __getattr__(name: str) -> object:
+    if name in _LAZY:
+        import importlib
+
+        module = importlib.import_module("jikimi.inventory")
+        return module if name == "inventory" else getattr(module, name)
+    raise AttributeError(f"module 'jikimi' has no attribute {name!r}")
+
+
 __all__ = [
     "CATALOG",
     "Category",
@@ -21,6 +33,8 @@ __all__ = [
     "ScanSummary",
     "Span",
     "__version__",
+    "classify_table",
+    "inventory",
     "scan_path",
     "scan_text",
 ]

@@ -33,7 +33,7 @@ _COMMANDS: dict[str, tuple[str, str | None]] = {
     "protect": ("jikimi.cli.protect", "protect"),
     "reveal": ("jikimi.cli.protect", "protect"),
     "keys": ("jikimi.cli.keys", "protect"),
-    "inventory": ("jikimi.cli.inventory", "table"),
+    "inventory": ("jikimi.cli.inventory", "inventory"),
     "anonymize": ("jikimi.cli.anonymize", "table"),
     "risk": ("jikimi.cli.anonymize", "table"),
     "serve": ("jikimi.cli.ledger", "server"),
