@@ -1,0 +1,1 @@
+"""FastAPI routers, one per ledger area."""
