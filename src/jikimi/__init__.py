@@ -8,14 +8,23 @@ from jikimi.types import Category, EntityId, Finding, Location, Span
 
 __version__ = "0.1.0"
 
-_LAZY = {"inventory", "classify_table"}  # need the [inventory] extra: loaded on first use
+# Names whose modules need an extra ([inventory], [protect]): imported on first use, so
+# the core install stays light and ``import jikimi`` stays fast.
+_LAZY = {
+    "inventory": "jikimi.inventory",
+    "classify_table": "jikimi.inventory",
+    "protect_text": "jikimi.protect",
+    "protect_table": "jikimi.protect",
+    "load_policy": "jikimi.policy",
+    "Keyring": "jikimi.keys",
+}
 
 
 def __getattr__(name: str) -> object:
     if name in _LAZY:
         import importlib
 
-        module = importlib.import_module("jikimi.inventory")
+        module = importlib.import_module(_LAZY[name])
         return module if name == "inventory" else getattr(module, name)
     raise AttributeError(f"module 'jikimi' has no attribute {name!r}")
 
@@ -28,6 +37,7 @@ __all__ = [
     "FileResult",
     "Finding",
     "JikimiError",
+    "Keyring",
     "LocatedFinding",
     "Location",
     "ScanSummary",
@@ -35,6 +45,9 @@ __all__ = [
     "__version__",
     "classify_table",
     "inventory",
+    "load_policy",
+    "protect_table",
+    "protect_text",
     "scan_path",
     "scan_text",
 ]

@@ -29,7 +29,7 @@ from typing import BinaryIO, TextIO
 from jikimi.detect import registry
 from jikimi.detect.engine import CHUNK_CHARS, OVERLAP_CHARS, Engine
 from jikimi.detect.registry import select
-from jikimi.scanner import DEFAULT_MIN_SCORE, _norm_entities, _norm_languages, engine_for
+from jikimi.scanner import DEFAULT_MIN_SCORE, engine_for, norm_entities, norm_languages
 from jikimi.sources.text import (
     CHUNK_BYTES,
     SAMPLE_BYTES,
@@ -168,8 +168,8 @@ def scan_path(
     """
     from jikimi.errors import UsageError
 
-    ents = _norm_entities(entities)
-    langs = _norm_languages(languages)
+    ents = norm_entities(entities)
+    langs = norm_languages(languages)
     select(ents, langs)  # validates languages without compiling anything
     if workers is not None and workers < 1:
         raise UsageError("workers must be at least 1")
@@ -200,7 +200,7 @@ def scan_stream_text(
     A binary stream has its encoding detected from the first 64 KiB, like a file; a
     text stream is taken as already decoded.
     """
-    opts = _Options(_norm_entities(entities), _norm_languages(languages), min_score)
+    opts = _Options(norm_entities(entities), norm_languages(languages), min_score)
     return _scan_stream(stream, path, opts, None)
 
 
@@ -537,7 +537,7 @@ def _run_parallel(
     restarts = 0
     ctx = multiprocessing.get_context(_START_METHOD)
     if _START_METHOD == "forkserver":  # workers fork from a server that imported these once
-        recognizer_modules = list(getattr(registry, "_MODULES", ()))
+        recognizer_modules = list(registry.RECOGNIZER_MODULES)
         ctx.set_forkserver_preload(["jikimi.pathscan", *recognizer_modules])
     pool = _pool(min(workers, len(pending)), ctx)
     in_flight: dict[Future[list[FileResult]], list[_Job]] = {}

@@ -17,13 +17,15 @@ from jikimi.types import EntityId, Finding
 DEFAULT_MIN_SCORE = 0.5
 
 
-def _norm_entities(entities: Iterable[str] | None) -> frozenset[EntityId] | None:
+def norm_entities(entities: Iterable[str] | None) -> frozenset[EntityId] | None:
+    """Entity ids as the engine cache keys them; unknown ids raise ``UsageError``."""
     if entities is None:
         return None
     return frozenset(_entity(e).id for e in entities)
 
 
-def _norm_languages(languages: Iterable[str] | None) -> frozenset[str] | None:
+def norm_languages(languages: Iterable[str] | None) -> frozenset[str] | None:
+    """Language codes, lower-cased, as the engine cache keys them."""
     return None if languages is None else frozenset(lang.lower() for lang in languages)
 
 
@@ -54,5 +56,5 @@ def scan_text(
     """
     if not isinstance(text, str):
         raise TypeError("scan_text expects str; decode bytes first or use scan_path")
-    eng = engine_for(_norm_entities(entities), _norm_languages(languages))
+    eng = engine_for(norm_entities(entities), norm_languages(languages))
     return [f for f in eng.scan(text) if f.score >= min_score]

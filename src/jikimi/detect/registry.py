@@ -12,7 +12,7 @@ from jikimi.types import EntityId
 
 LANGUAGES = frozenset({"ko", "zh", "en"})
 
-_MODULES = (
+RECOGNIZER_MODULES = (
     "jikimi.detect.kr",
     "jikimi.detect.cn",
     "jikimi.detect.intl",
@@ -28,7 +28,7 @@ def builtin_recognizers() -> tuple[Recognizer, ...]:
     import importlib
 
     out: list[Recognizer] = []
-    for mod in _MODULES:
+    for mod in RECOGNIZER_MODULES:
         try:
             m = importlib.import_module(mod)
         except ModuleNotFoundError as exc:

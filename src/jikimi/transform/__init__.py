@@ -1,0 +1,28 @@
+"""Operators that protect values in place: one module per operator, one table of names.
+
+Irreversible: redact, replace, mask, generalize, hash, password_hash, token (keyed,
+one-way), date_shift (keyed). Reversible with the key: fpe, encrypt. Reversals are
+reported as :class:`ReversalEvent` objects to a :class:`ReversalSink`.
+"""
+
+from jikimi.transform.base import FieldContext, IrreversibleOperator, Operator, ReversibleOperator
+from jikimi.transform.errors import DecryptionError, FpeDomainError, OperatorConfigError
+from jikimi.transform.events import ListSink, ReversalEvent, ReversalSink
+from jikimi.transform.registry import OPERATORS, OperatorSpec, build_operator, register
+
+__all__ = [
+    "OPERATORS",
+    "DecryptionError",
+    "FieldContext",
+    "FpeDomainError",
+    "IrreversibleOperator",
+    "ListSink",
+    "Operator",
+    "OperatorConfigError",
+    "OperatorSpec",
+    "ReversalEvent",
+    "ReversalSink",
+    "ReversibleOperator",
+    "build_operator",
+    "register",
+]
