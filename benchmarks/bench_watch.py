@@ -25,7 +25,9 @@ from jikimi.watch import AccessEvent, Rule, Watcher, read_events
 
 
 def stream(base: list[AccessEvent], total: int) -> Iterator[AccessEvent]:
-    span = (base[-1].time - base[0].time) + dt.timedelta(days=1)
+    # Shift each repetition by whole weeks so that weekdays (and shifts) stay aligned.
+    days = (base[-1].time - base[0].time).days + 1
+    span = dt.timedelta(days=-(-days // 7) * 7)
     n = 0
     k = 0
     while True:

@@ -2,8 +2,9 @@
 
 Discovery must be safe to point at production: every connection is read-only where the
 database can enforce it (PostgreSQL ``default_transaction_read_only``, SQLite
-``mode=ro``, MySQL ``TRANSACTION READ ONLY``), every statement has a timeout, and a
-table is never read in full unless the caller asks. Samples are drawn with
+``mode=ro``, MySQL/MariaDB ``TRANSACTION READ ONLY``, without which a MySQL session is
+refused), every statement has a timeout, and a table is never read in full unless the
+caller asks. A MySQL URL names one database, and only that one is listed. Samples are drawn with
 ``TABLESAMPLE SYSTEM ... REPEATABLE (seed)`` on PostgreSQL (block sampling, so a sample
 of a billion-row table reads a few hundred pages), with random key ranges on an integer
 key elsewhere, and from the first rows only when a table offers neither (the sample
@@ -54,6 +55,7 @@ class TableRef:
     columns: tuple[tuple[str, str], ...]
     key: str | None = None  # single integer key used for keyed sampling
     is_view: bool = False
+    error: str | None = None  # why its definition could not be read (e.g. a broken view)
 
     @property
     def qualified(self) -> str:
@@ -91,13 +93,26 @@ def _engine_url(url: str) -> URL:
     return u
 
 
+def _error_text(orig: BaseException) -> str:
+    """The server's message; MySQL drivers carry it as ``args == (code, message)``."""
+    args: tuple[Any, ...] = getattr(orig, "args", ())
+    if len(args) >= 2 and isinstance(args[0], int) and isinstance(args[1], str):
+        return args[1]
+    return str(orig)
+
+
 def _reason(e: BaseException) -> str:
     """A one-line, value-free reason for a database error."""
     orig = getattr(e, "orig", None) or e
     name = type(orig).__name__
-    text = (str(orig).strip().splitlines() or [name])[0]
+    text = (_error_text(orig).strip().splitlines() or [name])[0]
     low = text.lower()
-    if "permission denied" in low or name == "InsufficientPrivilege" or "command denied" in low:
+    if (
+        "permission denied" in low
+        or name == "InsufficientPrivilege"
+        or "command denied" in low
+        or ("access denied" in low and "to database" in low)  # MySQL 1044: no grant on the db
+    ):
         return "permission denied"
     if (
         name == "QueryCanceled"
@@ -105,6 +120,7 @@ def _reason(e: BaseException) -> str:
         or "interrupted" in low
         or "max_execution_time" in low
         or "lock timeout" in low
+        or "lock wait timeout" in low
         or name == "LockNotAvailable"
     ):
         return "statement timed out"
@@ -148,6 +164,10 @@ class SqlSource:
             }
         elif self.dialect == "mysql":
             connect_args = {"connect_timeout": max(int(self.options.connect_timeout_s), 1)}
+            if self._url.get_driver_name() in ("pymysql", "mysqldb"):
+                # a backstop for a server that stops answering: the statement timeout
+                # is enforced by the server, which then cannot enforce it
+                connect_args["read_timeout"] = max(int(self.options.timeout_s) + 10, 1)
         elif self.dialect == "sqlite":
             connect_args = {"timeout": self.options.timeout_s}
         engine = sa.create_engine(self._url, connect_args=connect_args, pool_pre_ping=False)
@@ -167,6 +187,8 @@ class SqlSource:
                 conn.execute(sa.text("SELECT 1"))
         except exc.NoSuchModuleError as e:
             raise SourceError(f"{self.display_url}: no driver installed ({e})") from None
+        except UnsafeSessionError as e:
+            raise SourceError(f"{self.display_url}: {e}") from None
         except (exc.DBAPIError, exc.SQLAlchemyError) as e:
             raise SourceError(f"cannot connect to {self.display_url}: {_reason(e)}") from None
         self._engine = engine
@@ -196,6 +218,8 @@ class SqlSource:
             return [None]
         if self.options.schemas is not None:
             return list(self.options.schemas)
+        if self.dialect == "mysql" and self.database:
+            return [self.database]  # a MySQL "schema" is a database: the URL names one
         names = sa.inspect(self.engine).get_schema_names()
         system = _PG_SYSTEM_SCHEMAS if self.dialect == "postgresql" else _MYSQL_SYSTEM_SCHEMAS
         return [s for s in names if s not in system and not s.startswith("pg_")]
@@ -210,7 +234,15 @@ class SqlSource:
                 if self.options.include_views:
                     names += [(n, True) for n in insp.get_view_names(schema=schema)]
                 for name, is_view in sorted(names):
-                    cols = insp.get_columns(name, schema=schema)
+                    try:
+                        cols = insp.get_columns(name, schema=schema)
+                    except (exc.DBAPIError, exc.SQLAlchemyError) as e:
+                        # one unreadable definition (a view over a dropped table, a
+                        # table without grants) costs that table, not the listing
+                        plain, why = self._columns_without_reflection(name, schema)
+                        why = None if plain else why or _reason(e)
+                        out.append(TableRef(schema, name, plain, None, is_view, why))
+                        continue
                     key = None if is_view else _integer_key(insp, name, schema, cols, self.dialect)
                     out.append(
                         TableRef(
@@ -224,6 +256,37 @@ class SqlSource:
             return out
         except (exc.DBAPIError, exc.SQLAlchemyError) as e:
             raise SourceError(f"{self.display_url}: cannot list tables: {_reason(e)}") from None
+
+    def _columns_without_reflection(
+        self, name: str, schema: str | None
+    ) -> tuple[tuple[tuple[str, str], ...], str | None]:
+        """Columns when reflection is refused, or the real reason the table is unreadable.
+
+        SQLAlchemy reflects MySQL tables with ``SHOW CREATE TABLE``, which needs the
+        ``SHOW VIEW`` privilege for a view: a user who may SELECT from a view would see it
+        reported unreadable. ``information_schema.columns`` lists what the user may read;
+        failing that, an empty ``SELECT`` names the columns or the server's objection (a
+        view over a dropped table says so).
+        """
+        ref = TableRef(schema, name, ())
+        try:
+            with self.engine.connect() as conn:
+                if self.dialect == "mysql" and schema is not None:
+                    rows = conn.execute(
+                        sa.text(
+                            "SELECT column_name, column_type FROM information_schema.columns "
+                            "WHERE table_schema = :s AND table_name = :t "
+                            "ORDER BY ordinal_position"
+                        ),
+                        {"s": schema, "t": name},
+                    ).all()
+                    if rows:
+                        return tuple((str(c), str(t).upper()) for c, t in rows), None
+                keys = conn.execute(sa.text(f"{self._select(ref)} LIMIT 0")).keys()
+                conn.rollback()
+                return tuple((str(k), "") for k in keys), None
+        except (exc.DBAPIError, exc.SQLAlchemyError) as e:
+            return (), _reason(e)
 
     # -- estimates -----------------------------------------------------------------------
 
@@ -275,14 +338,26 @@ class SqlSource:
 
     # -- sampling ------------------------------------------------------------------------
 
+    def _ident(self, name: str, *, schema: bool = False) -> str:
+        """A quoted identifier as the server reads it.
+
+        Preparers of ``format``-style drivers (PyMySQL, psycopg) double every ``%``, and
+        ``sa.text`` doubles them again: undo the first, or a column named ``rate%``
+        reaches the server as ``rate%%``.
+        """
+        q = self.engine.dialect.identifier_preparer
+        quoted = q.quote_schema(name) if schema else q.quote(name)
+        if "%" in name and quoted.count("%") == 2 * name.count("%"):
+            quoted = quoted.replace("%%", "%")
+        return quoted
+
     def _quote(self, name: str) -> str:
         """A quoted identifier safe inside ``sa.text`` (a colon would start a bind name)."""
-        return self.engine.dialect.identifier_preparer.quote(name).replace(":", "\\:")
+        return self._ident(name).replace(":", "\\:")
 
     def _from(self, ref: TableRef, *, raw: bool = False) -> str:
-        q = self.engine.dialect.identifier_preparer
-        name = q.quote(ref.name)
-        full = name if ref.schema is None else f"{q.quote_schema(ref.schema)}.{name}"
+        name = self._ident(ref.name)
+        full = name if ref.schema is None else f"{self._ident(ref.schema, schema=True)}.{name}"
         return full if raw else full.replace(":", "\\:")
 
     def _select(self, ref: TableRef, key: str | None = None) -> str:
@@ -303,6 +378,8 @@ class SqlSource:
     def sample(self, ref: TableRef, spec: SampleSpec | None = None) -> TableSample:
         """A seeded sample of ``spec.size`` rows; raises SourceError naming the table."""
         spec = spec or SampleSpec()
+        if ref.error is not None:
+            raise SourceError(f"{self.display_url} {ref.qualified}: {ref.error}")
         try:
             with self.engine.connect() as conn:
                 estimate = None if ref.is_view else self.estimate_rows(conn, ref)
@@ -481,18 +558,47 @@ def _install_sqlite_timeout(engine: Engine, timeout_s: float) -> None:
         state[0] = time.monotonic() + timeout_s
 
 
+class UnsafeSessionError(SourceError):
+    """A MySQL session that could not be made read-only or given a statement timeout."""
+
+
+def guard_mysql_session(cursor: Any, timeout_ms: int) -> None:
+    """Make a MySQL/MariaDB session read-only with statement and lock timeouts, or refuse.
+
+    MySQL calls the statement timeout ``max_execution_time`` (ms, SELECT only), MariaDB
+    ``max_statement_time`` (s); each server rejects the other's, so both are tried and
+    one must succeed. Metadata locks (``LOCK TABLES``, a running ``ALTER``) wait up to
+    ``lock_wait_timeout``, a year by default. A server that takes neither read-only nor a
+    timeout gets no session: discovery must never be the thing that writes or hangs.
+    """
+    try:
+        cursor.execute("SET SESSION TRANSACTION READ ONLY")
+    except Exception:
+        raise UnsafeSessionError("the server refused a read-only session") from None
+    timeouts = 0
+    for stmt in (
+        f"SET SESSION max_execution_time = {timeout_ms}",  # MySQL
+        f"SET SESSION max_statement_time = {timeout_ms / 1000}",  # MariaDB
+    ):
+        try:
+            cursor.execute(stmt)
+            timeouts += 1
+        except Exception:
+            continue  # the other server's variable
+    if timeouts == 0:
+        raise UnsafeSessionError("the server accepts no statement timeout")
+    with contextlib.suppress(Exception):  # very old servers: the statement timeout covers it
+        cursor.execute(f"SET SESSION lock_wait_timeout = {max(math.ceil(timeout_ms / 1000), 1)}")
+
+
 def _install_mysql_guards(engine: Engine, timeout_ms: int) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, record: Any) -> None:
         cur = dbapi_conn.cursor()
-        for stmt in (
-            "SET SESSION TRANSACTION READ ONLY",
-            f"SET SESSION max_execution_time = {timeout_ms}",  # MySQL
-            f"SET SESSION max_statement_time = {timeout_ms / 1000}",
-        ):  # MariaDB
-            with contextlib.suppress(Exception):  # the other server's dialect: skip it
-                cur.execute(stmt)
-        cur.close()
+        try:
+            guard_mysql_session(cur, timeout_ms)
+        finally:
+            cur.close()
 
 
 def iter_samples(
