@@ -38,8 +38,8 @@ _COMMANDS: dict[str, tuple[str, str | None]] = {
     "risk": ("jikimi.cli.anonymize", "anonymity"),
     "serve": ("jikimi.cli.ledger", "server"),
     "audit": ("jikimi.cli.ledger", "server"),
-    "erase": ("jikimi.cli.backup", "protect"),
-    "backup": ("jikimi.cli.backup", "protect"),
+    "erase": ("jikimi.cli.backup", "backup"),
+    "backup": ("jikimi.cli.backup", "backup"),
 }
 _COMMAND_MODULES = tuple(dict.fromkeys(module for module, _ in _COMMANDS.values()))
 

@@ -1,0 +1,30 @@
+"""Encrypted, chunked, authenticated backups whose location is declared, checked against
+residency rules before writing, and whose destruction is certified."""
+
+from jikimi.backup.archive import ArchiveCopy, Archives, VerifyResult
+from jikimi.backup.errors import (
+    ArchiveCorrupt,
+    ArchiveDestroyed,
+    ArchiveNotFound,
+    BackupError,
+    ResidencyRefused,
+)
+from jikimi.backup.residency import ResidencyPolicy, ResidencyRule
+from jikimi.backup.targets import LocalTarget, MemoryTarget, Target, country_of
+
+__all__ = [
+    "ArchiveCopy",
+    "ArchiveCorrupt",
+    "ArchiveDestroyed",
+    "ArchiveNotFound",
+    "Archives",
+    "BackupError",
+    "LocalTarget",
+    "MemoryTarget",
+    "ResidencyPolicy",
+    "ResidencyRefused",
+    "ResidencyRule",
+    "Target",
+    "VerifyResult",
+    "country_of",
+]

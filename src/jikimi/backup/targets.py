@@ -1,0 +1,163 @@
+"""Where archive objects are written: one small protocol, a local directory by default.
+
+A target declares the country (ISO 3166 alpha-2, optionally ``/region``) its bytes live
+in; residency rules are checked against that declaration before anything is written.
+Objects are written under a temporary name and renamed, so a reader never sees half an
+object and a killed writer leaves only dot-prefixed temporaries that listing ignores.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+from jikimi.backup.errors import BackupError
+
+
+@runtime_checkable
+class Target(Protocol):
+    """An object store holding archives: local directory, S3-compatible bucket, …"""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def region(self) -> str: ...
+
+    def location(self) -> str:
+        """A human-readable place (path or URL) for listings and certificates."""
+        ...
+
+    def put(self, key: str, data: bytes) -> None:
+        """Store ``data`` under ``key`` atomically (all or nothing)."""
+        ...
+
+    def get(self, key: str) -> bytes: ...
+
+    def exists(self, key: str) -> bool: ...
+
+    def list(self, prefix: str = "") -> Sequence[str]:
+        """Keys under ``prefix``, sorted; temporaries excluded."""
+        ...
+
+    def delete(self, key: str) -> None: ...
+
+
+def country_of(region: str) -> str:
+    """``"KR/seoul"`` → ``"KR"``."""
+    return region.split("/", 1)[0].strip().upper()
+
+
+@dataclass(frozen=True, slots=True)
+class LocalTarget:
+    """A directory on a local or mounted file system."""
+
+    name: str
+    root: Path
+    region: str
+
+    def __post_init__(self) -> None:
+        c = country_of(self.region)
+        if len(c) != 2 or not c.isalpha():
+            raise BackupError(f"target {self.name}: region must start with a 2-letter country")
+
+    def location(self) -> str:
+        return str(self.root)
+
+    def _path(self, key: str) -> Path:
+        parts = key.split("/")
+        if not key or any(p in ("", ".", "..") or p.startswith(".") for p in parts):
+            raise BackupError(f"invalid object key {key!r}")
+        return self.root.joinpath(*parts)
+
+    def put(self, key: str, data: bytes) -> None:
+        path = self._path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+        try:
+            with open(tmp, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+
+    def get(self, key: str) -> bytes:
+        try:
+            return self._path(key).read_bytes()
+        except FileNotFoundError:
+            raise BackupError(f"object {key} is missing on target {self.name}") from None
+
+    def exists(self, key: str) -> bool:
+        return self._path(key).is_file()
+
+    def list(self, prefix: str = "") -> Sequence[str]:
+        if not self.root.is_dir():
+            return []
+        keys = []
+        for dirpath, dirnames, filenames in os.walk(self.root):
+            dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+            rel = Path(dirpath).relative_to(self.root)
+            for f in filenames:
+                if not f.startswith("."):
+                    key = (rel / f).as_posix()
+                    if key.startswith(prefix):
+                        keys.append(key)
+        return sorted(keys)
+
+    def delete(self, key: str) -> None:
+        path = self._path(key)
+        path.unlink(missing_ok=True)
+        parent = path.parent
+        while parent != self.root and parent.is_dir() and not any(parent.iterdir()):
+            parent.rmdir()
+            parent = parent.parent
+
+    def remove_temporaries(self, prefix: str) -> int:
+        """Delete leftovers of a killed writer under ``prefix``; returns how many."""
+        d = self.root / prefix
+        n = 0
+        if d.is_dir():
+            for f in d.iterdir():
+                if f.name.startswith(".") and f.name.endswith(".tmp"):
+                    f.unlink()
+                    n += 1
+        return n
+
+
+class MemoryTarget:
+    """A target held in a dict: for tests and for measuring the pipeline without a disk."""
+
+    __slots__ = ("_objects", "name", "region")
+
+    def __init__(self, name: str, region: str) -> None:
+        self.name = name
+        self.region = region
+        self._objects: dict[str, bytes] = {}
+
+    def location(self) -> str:
+        return f"memory:{self.name}"
+
+    def put(self, key: str, data: bytes) -> None:
+        self._objects[key] = bytes(data)
+
+    def get(self, key: str) -> bytes:
+        try:
+            return self._objects[key]
+        except KeyError:
+            raise BackupError(f"object {key} is missing on target {self.name}") from None
+
+    def exists(self, key: str) -> bool:
+        return key in self._objects
+
+    def list(self, prefix: str = "") -> Sequence[str]:
+        return sorted(k for k in self._objects if k.startswith(prefix))
+
+    def delete(self, key: str) -> None:
+        self._objects.pop(key, None)
