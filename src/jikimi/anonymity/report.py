@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import html
 import json
-import os
-import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from jikimi.anonymity.result import AnonymizationResult
 from jikimi.anonymity.risk import LinkageSummary, RiskSummary
+from jikimi.reports.atomic import atomic_write_text
 
 
 def build_report(
@@ -55,14 +54,7 @@ def risk_report(
 def write_atomic(path: Path, text: str) -> None:
     """Write ``text`` to a temporary file beside ``path`` and rename it into place."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    atomic_write_text(path, text)
 
 
 def _bars(title: str, series: Mapping[str, Mapping[str, float]], percent: bool = False) -> str:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from jikimi.errors import InputError, UsageError
+from jikimi.reports.atomic import atomic_path
 
 if TYPE_CHECKING:
     import polars as pl
@@ -61,14 +60,8 @@ def _columns(text: str | None, option: str) -> list[str]:
 
 def _write_csv(frame: pl.DataFrame, path: Path, separator: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    os.close(handle)
-    try:
+    with atomic_path(path) as temporary:
         frame.write_csv(temporary, separator=separator)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def _builders(specs: tuple[str, ...]) -> dict[str, str]:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import click
 
+from jikimi.reports.atomic import atomic_write_text
 from jikimi.watch import (
     AccessEvent,
     FieldMap,
@@ -140,7 +140,7 @@ def watch(
     except KeyboardInterrupt:
         pass
     if review is not None and review_path is not None:
-        _write_atomic(review_path, review.render())
+        atomic_write_text(review_path, review.render())
     click.echo(
         f"{stats.events} events, {len(stats.bad_lines)} unreadable lines"
         + (f" (first at line {stats.bad_lines[0]})" if stats.bad_lines else "")
@@ -149,17 +149,6 @@ def watch(
     )
     if fired and fail_on_alert:
         sys.exit(1)
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent or ".", prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 COMMANDS: list[click.Command] = [watch]

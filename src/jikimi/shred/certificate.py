@@ -14,7 +14,6 @@ import base64
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +24,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from jikimi.keys import KeyStore, UnknownKey
+from jikimi.reports.atomic import atomic_write_text
 from jikimi.shred.errors import CertificateInvalid
 
 FORMAT = "jikimi-destruction-certificate/1"
@@ -77,16 +77,7 @@ class DestructionCertificate:
         d = Path(directory)
         d.mkdir(parents=True, exist_ok=True)
         path = d / f"{self.body.get('kind', 'destruction')}-{self.sha256[:16]}.json"
-        fd, tmp = tempfile.mkstemp(prefix=".cert.", suffix=".tmp", dir=d)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(self.to_json())
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        atomic_write_text(path, self.to_json())
         return path
 
 
