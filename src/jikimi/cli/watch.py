@@ -83,6 +83,11 @@ def _follow(path: Path, fmap: FieldMap, stats: IngestStats, poll: float) -> Iter
 )
 @click.option("--follow", is_flag=True, help="Keep reading lines appended to the (one) log.")
 @click.option(
+    "--ledger",
+    "ledger_url",
+    help="Also read jikimi's own access log from this ledger (SQLite path or URL).",
+)
+@click.option(
     "--fail-on-alert/--no-fail-on-alert",
     default=True,
     show_default=True,
@@ -96,14 +101,15 @@ def watch(
     webhook: str | None,
     review_path: Path | None,
     follow: bool,
+    ledger_url: str | None,
     fail_on_alert: bool,
 ) -> None:
     """Detect bulk extraction and account misuse in access logs (JSONL or CSV).
 
     Events must be in time order per file; alerts print as JSON lines on stdout.
     """
-    if not logs:
-        raise click.UsageError("give at least one access log")
+    if not logs and not ledger_url:
+        raise click.UsageError("give at least one access log or --ledger")
     if follow and len(logs) != 1:
         raise click.UsageError("--follow reads exactly one log")
     for p in logs:
@@ -125,6 +131,8 @@ def watch(
             yield from _follow(logs[0], fmap, stats, 0.5)
         for p in logs:
             yield from read_events(p, fmap, stats)
+        if ledger_url:
+            yield from _ledger_events(ledger_url, stats)
 
     try:
         for ev in events():
@@ -149,6 +157,22 @@ def watch(
     )
     if fired and fail_on_alert:
         sys.exit(1)
+
+
+def _ledger_events(url: str, stats: IngestStats) -> Iterator[AccessEvent]:
+    try:
+        from jikimi.ledger import Ledger
+    except ModuleNotFoundError as exc:
+        raise click.UsageError('--ledger needs pip install "jikimi[server]"') from exc
+    from jikimi.watch.ledger_source import events_from_ledger
+
+    ledger = Ledger.open(url, migrate=False)
+    try:
+        for ev in events_from_ledger(ledger.access_log):
+            stats.events += 1
+            yield ev
+    finally:
+        ledger.close()
 
 
 COMMANDS: list[click.Command] = [watch]
