@@ -163,7 +163,10 @@ RECOGNIZERS: tuple[Recognizer, ...] = (
         (
             Pattern(
                 "card-4x4",
-                r"\d{4}(?:[- ]?\d{4}){2}[- ]?\d{1,4}(?:[- ]?\d{1,3})?",
+                # Issuer prefixes only (as card_iin_ok): timestamps (17...) and dated order
+                # numbers (20...) never become candidates.
+                r"(?:4\d|5[1-5]|2[2-7]|3\d|6\d|81|9\d)\d{2}(?:[- ]?\d{4}){2}[- ]?\d{1,4}"
+                r"(?:[- ]?\d{1,3})?",
                 0.1,
                 left="0-9-",
                 right=_HEXISH,
