@@ -6,13 +6,17 @@ spliced back from the left so every offset refers to the original text. Tables: 
 policy column becomes one Polars expression; files are streamed through Polars' engine
 (batch-wise, on every core) into a temporary file that replaces the output only on
 success.
+
+Token rules become revealable when a token vault is configured (``vault=`` here, or
+``vault:`` in the policy): tokens keep their text and their original values are sealed
+into the vault as they are made.
 """
 
 from __future__ import annotations
 
 import bisect
 import os
-import tempfile
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -24,6 +28,7 @@ import polars as pl
 from jikimi.errors import InputError, UsageError
 from jikimi.keys import KeyStore
 from jikimi.policy import ColumnRule, Policy, coerce_policy
+from jikimi.reports.atomic import atomic_path
 from jikimi.scanner import scan_text
 from jikimi.transform.base import FieldContext, Operator, ReversibleOperator
 from jikimi.transform.config import OperatorConfig
@@ -31,9 +36,12 @@ from jikimi.transform.encrypt import CIPHERTEXT_RE, Encrypt
 from jikimi.transform.errors import DecryptionError
 from jikimi.transform.events import ReversalEvent, ReversalSink
 from jikimi.transform.registry import build_operator
+from jikimi.transform.token import Token, TokenConfig, TokenRevealError, VaultedToken
+from jikimi.transform.vault import SqliteTokenVault, TokenVault, VaultRow, open_vault
 from jikimi.types import Finding
 
 PolicyLike = Policy | Mapping[str, Any] | str | os.PathLike[str]
+VaultLike = TokenVault | str | os.PathLike[str] | None
 Frame = TypeVar("Frame", pl.DataFrame, pl.LazyFrame)
 FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet"}
 
@@ -41,15 +49,21 @@ FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "pa
 class _Operators:
     """Builds each distinct rule's operator once per call (keyed ones derive subkeys)."""
 
-    def __init__(self, keys: KeyStore | None) -> None:
+    def __init__(self, keys: KeyStore | None, vault: TokenVault | None = None) -> None:
         self.keys = keys
+        self.vault = vault
         self._built: dict[OperatorConfig, Operator] = {}
 
     def __call__(self, config: OperatorConfig) -> Operator:
         op = self._built.get(config)
         if op is None:
-            op = self._built[config] = build_operator(config, self.keys)
+            op = self._built[config] = build_operator(config, self.keys, self.vault)
         return op
+
+
+def _vault(vault: VaultLike, policy: Policy, *, create: bool) -> TokenVault | None:
+    """The vault given, else the policy's; protecting creates a missing file, revealing not."""
+    return open_vault(vault if vault is not None else policy.vault, create=create)
 
 
 # -- text ------------------------------------------------------------------------------------
@@ -77,13 +91,17 @@ def protect_text(
     *,
     keys: KeyStore | None = None,
     findings: Iterable[Finding] | None = None,
+    vault: VaultLike = None,
 ) -> str:
     """Replace the personal data found in ``text`` as ``policy`` says.
 
     Keyed operators (token, fpe, encrypt, date_shift) need ``keys``. ``findings`` lets a
     caller bring its own detections (offsets into ``text``); by default the scanner runs.
+    ``vault`` (or the policy's ``vault``) records tokens so they can be revealed.
     """
-    return _protect_text(text, coerce_policy(policy), _Operators(keys), findings)
+    pol = coerce_policy(policy)
+    ops = _Operators(keys, _vault(vault, pol, create=True))
+    return _protect_text(text, pol, ops, findings)
 
 
 def _protect_text(
@@ -155,14 +173,16 @@ def _column_expr(
     return op.protect_expr(col, ctx).alias(rule.column)
 
 
-def protect_table(frame: Frame, policy: PolicyLike, *, keys: KeyStore | None = None) -> Frame:
+def protect_table(
+    frame: Frame, policy: PolicyLike, *, keys: KeyStore | None = None, vault: VaultLike = None
+) -> Frame:
     """Protect the policy's columns of a Polars DataFrame or LazyFrame (others unchanged).
 
     Protected columns come back as strings. A LazyFrame stays lazy, so a file can be
-    streamed through it.
+    streamed through it (tokens reach ``vault`` as the frame is collected).
     """
     pol = coerce_policy(policy)
-    ops = _Operators(keys)
+    ops = _Operators(keys, _vault(vault, pol, create=True))
     schema = frame.collect_schema()
     names = schema.names()
     exprs = [
@@ -202,6 +222,31 @@ def _reversible(rule: ColumnRule, ops: _Operators) -> ReversibleOperator | None:
     return op if isinstance(op, ReversibleOperator) else None
 
 
+def _one_way_reason(column: str, rule: ColumnRule, ops: _Operators) -> str:
+    if rule.config is not None and isinstance(ops(rule.config), Token):
+        why = "no token vault is configured" if ops.vault is None else "its rule says vault: false"
+        return (
+            f"column {column!r} holds one-way tokens ({why}); "
+            "only tokens recorded in a token vault can be revealed"
+        )
+    return f"column {column!r} is protected by an irreversible operator"
+
+
+def one_way_token_columns(
+    columns: Iterable[str], policy: PolicyLike, *, vault: VaultLike = None
+) -> list[str]:
+    """Columns among ``columns`` whose token rule cannot be revealed (no vault, or opted out)."""
+    pol = coerce_policy(policy)
+    has_vault = vault is not None or pol.vault is not None
+    out = []
+    for c in columns:
+        rule = pol.columns.get(c)
+        cfg = rule.config if rule is not None else None
+        if isinstance(cfg, TokenConfig) and not (has_vault and cfg.vault):
+            out.append(c)
+    return out
+
+
 def reveal_table(
     frame: pl.DataFrame,
     policy: PolicyLike,
@@ -210,14 +255,17 @@ def reveal_table(
     sink: ReversalSink,
     request: RevealRequest,
     columns: Iterable[str] | None = None,
+    vault: VaultLike = None,
 ) -> pl.DataFrame:
-    """Undo the reversible operators (fpe, encrypt) on the policy's columns.
+    """Undo the reversible operators (fpe, encrypt; token with a vault) on the policy's columns.
 
     One :class:`ReversalEvent` per revealed column goes to ``sink`` after the column
-    was revealed. Any failure raises the one opaque :class:`DecryptionError`.
+    was revealed. Any failure raises the one opaque :class:`DecryptionError`. Token
+    columns are revealed only with a vault (``vault`` or the policy's); without one they
+    are skipped, or refused when named in ``columns``.
     """
     pol = coerce_policy(policy)
-    ops = _Operators(keys)
+    ops = _Operators(keys, _vault(vault, pol, create=False))
     wanted = set(columns) if columns is not None else None
     out = frame
     for c, rule in pol.columns.items():
@@ -226,7 +274,7 @@ def reveal_table(
         op = _reversible(rule, ops)
         if op is None:
             if wanted is not None:
-                raise UsageError(f"column {c!r} is protected by an irreversible operator")
+                raise UsageError(_one_way_reason(c, rule, ops))
             continue
         values = frame.get_column(c).cast(pl.String)
         revealed = frame.select(op.reveal_expr(pl.col(c).cast(pl.String), rule.context))
@@ -246,22 +294,27 @@ def reveal_table(
 
 
 def reveal_text(
-    text: str, policy: PolicyLike, *, keys: KeyStore, sink: ReversalSink, request: RevealRequest
+    text: str,
+    policy: PolicyLike,
+    *,
+    keys: KeyStore,
+    sink: ReversalSink,
+    request: RevealRequest,
+    vault: VaultLike = None,
 ) -> str:
-    """Open the ``enc.siv.…``/``enc.gcm.…`` ciphertexts in a text.
+    """Open the ``enc.siv.…``/``enc.gcm.…`` ciphertexts in a text, and its tokens when a
+    token vault is configured (``vault`` or the policy's).
 
     FPE output looks like the original format and cannot be found in free text; reveal
-    it per column with :func:`reveal_table`.
+    it per column with :func:`reveal_table`. Every match must open: one that does not
+    raises the opaque :class:`DecryptionError` and nothing is recorded.
     """
     pol = coerce_policy(policy)
-    ops = _Operators(keys)
-    candidates = [
-        (ops(cfg), e.value)
-        for e, cfg in pol.entities.items()
-        if getattr(cfg, "operator", "") == "encrypt"
-    ]
-    if pol.default is not None and getattr(pol.default, "operator", "") == "encrypt":
-        candidates.append((ops(pol.default), ""))
+    ops = _Operators(keys, _vault(vault, pol, create=False))
+    rules = [(e.value, cfg) for e, cfg in pol.entities.items()]
+    if pol.default is not None:
+        rules.append(("", pol.default))
+    candidates = [(ops(cfg), e) for e, cfg in rules if getattr(cfg, "operator", "") == "encrypt"]
     by_entity: dict[str, int] = defaultdict(int)
     key_ids: set[str] = set()
 
@@ -279,19 +332,81 @@ def reveal_text(
         raise DecryptionError
 
     out = CIPHERTEXT_RE.sub(open_one, text)
-    for entity, count in sorted(by_entity.items()):
-        sink.record(
+    events = [
+        ReversalEvent(
+            "encrypt",
+            entity,
+            count,
+            tuple(sorted(key_ids)),
+            request.actor,
+            request.purpose,
+            request.source,
+        )
+        for entity, count in sorted(by_entity.items())
+    ]
+    if ops.vault is not None:
+        out, opened = _reveal_text_tokens(out, ops, ops.vault, rules)
+        events.extend(
             ReversalEvent(
-                "encrypt",
-                entity,
-                count,
-                tuple(sorted(key_ids)),
+                "token",
+                domain,
+                len(kids_seen),
+                tuple(sorted(set(kids_seen))),
                 request.actor,
                 request.purpose,
                 request.source,
             )
+            for domain, kids_seen in sorted(opened.items())
         )
+    for event in events:
+        sink.record(event)
     return out
+
+
+def _reveal_text_tokens(
+    text: str, ops: _Operators, vault: TokenVault, rules: list[tuple[str, OperatorConfig]]
+) -> tuple[str, dict[str, list[str]]]:
+    """Replace vaulted tokens in ``text``; returns the text and key ids opened per domain.
+
+    A token row is accepted by a rule whose domain it carries: the rule's ``domain``, else
+    its entity, else (the default rule) any entity the policy does not name.
+    """
+    named = {entity for entity, _ in rules if entity}
+    groups: dict[str, list[tuple[VaultedToken, str]]] = defaultdict(list)
+    patterns: dict[str, re.Pattern[str]] = {}
+    for entity, cfg in rules:
+        op = ops(cfg) if getattr(cfg, "operator", "") == "token" else None
+        if isinstance(op, VaultedToken):
+            pat = op.pattern()
+            patterns[pat.pattern] = pat
+            groups[pat.pattern].append((op, entity))
+    opened: dict[str, list[str]] = defaultdict(list)
+
+    def accepts(op: VaultedToken, entity: str, domain: str) -> bool:
+        if op.config.domain:
+            return domain == op.config.domain
+        return domain == entity if entity else domain not in named
+
+    for key, pat in patterns.items():
+        found = sorted({m.group(0) for m in pat.finditer(text)})
+        if not found:
+            continue
+        rows: dict[str, list[VaultRow]] = defaultdict(list)
+        for row in vault.fetch(found):
+            rows[row[0]].append(row)
+        group = groups[key]
+
+        def open_token(m: re.Match[str]) -> str:
+            for row in rows.get(m.group(0), ()):  # noqa: B023 - used before the next loop
+                for op, entity in group:  # noqa: B023
+                    if accepts(op, entity, row[1]):
+                        value = op.open_row(row)
+                        opened[row[1]].append(row[2])
+                        return value
+            raise TokenRevealError
+
+        text = pat.sub(open_token, text)
+    return text, opened
 
 
 # -- files -----------------------------------------------------------------------------------
@@ -322,11 +437,7 @@ def scan_file(path: str | os.PathLike[str], fmt: str) -> pl.LazyFrame:
 
 def sink_file(frame: pl.LazyFrame | pl.DataFrame, path: str | os.PathLike[str], fmt: str) -> None:
     """Write ``frame`` to a temporary file next to ``path`` and rename it on success."""
-    dst = Path(path)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{dst.name}.", suffix=".tmp", dir=dst.parent or ".")
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
+    with atomic_path(path) as tmp:
         lazy = frame.lazy()
         if fmt == "csv":
             lazy.sink_csv(tmp)
@@ -334,10 +445,6 @@ def sink_file(frame: pl.LazyFrame | pl.DataFrame, path: str | os.PathLike[str], 
             lazy.sink_ndjson(tmp)
         else:
             lazy.sink_parquet(tmp)
-        os.replace(tmp, dst)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 def protect_file(
@@ -348,9 +455,11 @@ def protect_file(
     keys: KeyStore | None = None,
     in_format: str | None = None,
     out_format: str | None = None,
+    vault: VaultLike = None,
 ) -> list[str]:
     """Protect a CSV/JSONL/Parquet file into ``dst`` (streamed, atomic).
 
+    Tokens are in the vault (``vault`` or the policy's) before the output file appears.
     Returns the policy columns the file does not have.
     """
     if Path(src).resolve() == Path(dst).resolve():
@@ -360,5 +469,10 @@ def protect_file(
     fmt_out = file_format(dst, out_format)
     lazy = scan_file(src, fmt_in)
     missing = missing_columns(lazy, pol)
-    sink_file(protect_table(lazy, pol, keys=keys), dst, fmt_out)
+    store = _vault(vault, pol, create=True)
+    try:
+        sink_file(protect_table(lazy, pol, keys=keys, vault=store), dst, fmt_out)
+    finally:
+        if isinstance(store, SqliteTokenVault) and not isinstance(vault, SqliteTokenVault):
+            store.close()  # opened here from a path: release the file
     return missing

@@ -3,14 +3,16 @@
 Tables (.csv, .jsonl, .parquet) are protected column by column as the policy's
 ``columns`` say; any other file (or ``-`` for stdin) is text, protected finding by
 finding as its ``entities`` say. Outputs are written to a temporary file and renamed.
+``--vault FILE`` (or ``vault:`` in the policy) records tokens so ``reveal`` can undo them.
 """
 
 from __future__ import annotations
 
 import getpass
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO, TypeVar
 
 import click
 import polars as pl
@@ -22,6 +24,7 @@ from jikimi.protect import (
     FORMATS,
     RevealRequest,
     file_format,
+    one_way_token_columns,
     protect_file,
     protect_text,
     reveal_table,
@@ -33,6 +36,7 @@ from jikimi.reports import atomic_write
 from jikimi.sources.text import sniff_file
 from jikimi.transform.events import JsonlSink, ListSink, ReversalEvent
 
+F = TypeVar("F", bound=Callable[..., Any])
 _FORMAT_CHOICE = click.Choice(["csv", "jsonl", "parquet", "text"])
 
 
@@ -67,6 +71,16 @@ def _write_text(output: str | None, text: str) -> None:
     atomic_write(output, write)
 
 
+def vault_option(func: F) -> F:
+    return click.option(
+        "--vault",
+        "vault_path",
+        type=click.Path(dir_okay=False),
+        help="Token vault file (SQLite) that makes tokens revealable; "
+        "overrides the policy's vault.",
+    )(func)
+
+
 def _polars_guard(action: str, exc: pl.exceptions.PolarsError) -> JikimiError:
     # Polars messages can quote cell contents: name the failure, never the data.
     return InputError(f"{action} failed ({type(exc).__name__}); check the file's format")
@@ -95,6 +109,7 @@ def _polars_guard(action: str, exc: pl.exceptions.PolarsError) -> JikimiError:
     type=_FORMAT_CHOICE,
     help="Output format for tables (default: by suffix).",
 )
+@vault_option
 @keyring_option
 @kek_options
 def protect_cmd(
@@ -103,6 +118,7 @@ def protect_cmd(
     policy_ref: str,
     fmt: str | None,
     out_fmt: str | None,
+    vault_path: str | None,
     keyring_path: str | None,
     kek_env: str | None,
     passphrase_env: str | None,
@@ -115,14 +131,20 @@ def protect_cmd(
             raise UsageError("tables need an output file (-o)")
         try:
             missing = protect_file(
-                source, output, policy, keys=keys, in_format=fmt, out_format=out_fmt
+                source,
+                output,
+                policy,
+                keys=keys,
+                in_format=fmt,
+                out_format=out_fmt,
+                vault=vault_path,
             )
         except pl.exceptions.PolarsError as exc:
             raise _polars_guard("protecting the table", exc) from None
         for col in missing:
             click.echo(f"warning: policy column {col!r} is not in {Path(source).name}", err=True)
         return
-    _write_text(output, protect_text(_read_text(source), policy, keys=keys))
+    _write_text(output, protect_text(_read_text(source), policy, keys=keys, vault=vault_path))
 
 
 @click.command("reveal")
@@ -150,6 +172,7 @@ def protect_cmd(
 )
 @click.option("--column", "columns", multiple=True, help="Reveal only these columns.")
 @click.option("--format", "fmt", type=_FORMAT_CHOICE, help="Input format (default: by suffix).")
+@vault_option
 @keyring_option
 @kek_options
 def reveal_cmd(
@@ -161,11 +184,15 @@ def reveal_cmd(
     audit_log: str | None,
     columns: tuple[str, ...],
     fmt: str | None,
+    vault_path: str | None,
     keyring_path: str | None,
     kek_env: str | None,
     passphrase_env: str | None,
 ) -> None:
-    """Undo reversible operators (fpe, encrypt) with the keyring; every reveal is recorded."""
+    """Undo reversible operators (fpe, encrypt; tokens with a vault) with the keyring.
+
+    Every reveal is recorded. Tokens made without a token vault are one-way.
+    """
     policy = coerce_policy(policy_ref)
     keys = open_keyring(keyring_path, kek_env, passphrase_env)
     if keys is None:
@@ -179,14 +206,25 @@ def reveal_cmd(
         try:
             frame = scan_file(source, in_fmt).collect()
             revealed = reveal_table(
-                frame, policy, keys=keys, sink=sink, request=request, columns=columns or None
+                frame,
+                policy,
+                keys=keys,
+                sink=sink,
+                request=request,
+                columns=columns or None,
+                vault=vault_path,
             )
             _record(sink.events, audit_log)  # recorded before anything revealed is written
             sink_file(revealed, output, file_format(output))
         except pl.exceptions.PolarsError as exc:
             raise _polars_guard("revealing the table", exc) from None
+        if not columns:
+            for col in one_way_token_columns(frame.columns, policy, vault=vault_path):
+                click.echo(f"note: column {col!r} holds one-way tokens; left as is", err=True)
     else:
-        text = reveal_text(_read_text(source), policy, keys=keys, sink=sink, request=request)
+        text = reveal_text(
+            _read_text(source), policy, keys=keys, sink=sink, request=request, vault=vault_path
+        )
         _record(sink.events, audit_log)
         _write_text(output, text)
 

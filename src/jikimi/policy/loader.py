@@ -7,6 +7,7 @@ Schema (version 1)::
     profile: kr-pipa           # optional: kr-pipa, cn-pipl, cn-waybill, gdpr
     min_score: 0.5             # findings below this are left alone in text
     languages: [ko, en]        # optional, for text scanning
+    vault: tokens.db           # optional token vault (relative to the policy file)
     default: replace           # rule for found entities the policy does not name
     entities:                  # entity id → rule
       PHONE: {operator: mask, preset: kr-phone}
@@ -23,6 +24,7 @@ override its profile's.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import os
 from collections.abc import Mapping
@@ -54,6 +56,7 @@ TOP_KEYS = (
     "default",
     "entities",
     "columns",
+    "vault",
 )
 COLUMN_KEYS = ("entity", "scan", "password")
 LANGUAGES = ("ko", "zh", "en")
@@ -83,7 +86,10 @@ def load_policy(path: str | os.PathLike[str]) -> Policy:
         raise PolicyError(
             str(p), [Problem(None, "", f"cannot read: {type(exc).__name__}")]
         ) from None
-    return parse_policy(text, source=str(p))
+    policy = parse_policy(text, source=str(p))
+    if policy.vault is not None and not Path(policy.vault).is_absolute():
+        policy = dataclasses.replace(policy, vault=str(p.parent / policy.vault))
+    return policy
 
 
 def parse_policy(text: str, source: str = "<policy>", *, allow_profile: bool = True) -> Policy:
@@ -214,6 +220,11 @@ def _build(data: Any, lines: dict[YPath, int], source: str, allow_profile: bool)
         if rule is not None:
             columns[str(col)] = rule
 
+    vault = data.get("vault")
+    if vault is not None and (not isinstance(vault, str) or not vault.strip()):
+        b.problem(("vault",), "vault is the path of a token vault file")
+        vault = None
+
     if b.problems:
         raise PolicyError(source, b.problems)
     return Policy(
@@ -225,6 +236,7 @@ def _build(data: Any, lines: dict[YPath, int], source: str, allow_profile: bool)
         min_score=float(min_score),
         languages=tuple(languages) if languages else (base.languages if base else None),
         source=source,
+        vault=vault,
     )
 
 

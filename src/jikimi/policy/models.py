@@ -47,6 +47,7 @@ class Policy:
     min_score: float = 0.5
     languages: tuple[str, ...] | None = None
     source: str = "<policy>"
+    vault: str | None = None  # token vault file: makes token rules revealable with the key
 
     def rule_for_entity(self, entity: str | EntityId) -> OperatorConfig | None:
         """The entity's rule, else the default rule, else None (leave it as it is)."""
