@@ -174,9 +174,19 @@ def _column_expr(
 
 
 def protect_table(
-    frame: Frame, policy: PolicyLike, *, keys: KeyStore | None = None, vault: VaultLike = None
+    frame: Frame,
+    policy: PolicyLike,
+    *,
+    keys: KeyStore | None = None,
+    vault: VaultLike = None,
+    classify: bool = True,
 ) -> Frame:
-    """Protect the policy's columns of a Polars DataFrame or LazyFrame (others unchanged).
+    """Protect the policy's columns of a Polars DataFrame or LazyFrame.
+
+    Columns the policy names get their rule; with ``classify`` (the default) the other
+    columns are classified from a sample (the inventory's column classifier) and those
+    holding an entity the policy covers are protected by that entity's rule, so a table
+    with unnamed ``rrn``/``phone`` columns is not left in clear. Other columns are unchanged.
 
     Protected columns come back as strings. A LazyFrame stays lazy, so a file can be
     streamed through it (tokens reach ``vault`` as the frame is collected).
@@ -185,12 +195,43 @@ def protect_table(
     ops = _Operators(keys, _vault(vault, pol, create=True))
     schema = frame.collect_schema()
     names = schema.names()
+    rules = dict(pol.columns)
+    if classify:
+        rules.update(classified_rules(frame, pol, exclude=set(rules)))
     exprs = [
-        _column_expr(rule, schema[c], pol, ops, names)
-        for c, rule in pol.columns.items()
-        if c in schema
+        _column_expr(rule, schema[c], pol, ops, names) for c, rule in rules.items() if c in schema
     ]
     return frame.with_columns(exprs) if exprs else frame
+
+
+def classified_rules(
+    frame: pl.DataFrame | pl.LazyFrame, policy: Policy, *, exclude: set[str], sample: int = 1000
+) -> dict[str, ColumnRule]:
+    """Rules for the columns the policy does not name, from the inventory's classification.
+
+    A column classified as an entity gets the policy's rule for that entity; a free-text
+    column whose cells hold entities the policy covers is scanned cell by cell. Without the
+    inventory extra (pyarrow) nothing is added.
+    """
+    try:
+        from jikimi.inventory.api import classify_table
+    except ModuleNotFoundError:
+        return {}
+    head = frame.head(sample)
+    table = head.collect() if isinstance(head, pl.LazyFrame) else head
+    todo = [c for c in table.columns if c not in exclude]
+    if not todo or table.height == 0:
+        return {}
+    result = classify_table(table.select(todo).cast(pl.String), sample=sample)
+    rules: dict[str, ColumnRule] = {}
+    for col in result.columns:
+        if col.entity is not None:
+            config = policy.rule_for_entity(col.entity)
+            if config is not None:
+                rules[col.name] = ColumnRule(col.name, config, entity=col.entity)
+        elif col.free_text and any(policy.rule_for_entity(e) for e, _ in col.text_entities):
+            rules[col.name] = ColumnRule(col.name, None, scan=True)
+    return rules
 
 
 def missing_columns(frame: pl.DataFrame | pl.LazyFrame, policy: PolicyLike) -> list[str]:
