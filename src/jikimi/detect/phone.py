@@ -6,9 +6,11 @@ Korea and China, and ``phonenumbers`` needs the region to judge a national numbe
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import phonenumbers
+from phonenumbers import PhoneMetadata
 
 from jikimi.detect.recognizer import Pattern, Recognizer, Verdict
 from jikimi.detect.words import ORDER_WORDS
@@ -37,8 +39,59 @@ _CONTEXT = (
 )
 
 
+_Desc = tuple[re.Pattern[str], frozenset[int]]
+_TYPES = (
+    "premium_rate", "toll_free", "shared_cost", "voip", "personal_number", "pager", "uan",
+    "voicemail", "fixed_line", "mobile",
+)  # fmt: skip
+_NON_DIGIT = re.compile(r"[^0-9]")
+
+
+@lru_cache(maxsize=8)
+def _descs(region: str) -> tuple[_Desc, tuple[_Desc, ...]]:
+    """The region's number patterns from the ``phonenumbers`` metadata, compiled once."""
+    md = PhoneMetadata.metadata_for_region(region)
+    assert md is not None, region
+
+    def desc(d: object) -> _Desc:
+        return (
+            re.compile(getattr(d, "national_number_pattern")),  # noqa: B009
+            frozenset(n for n in getattr(d, "possible_length", ()) or () if n > 0),
+        )
+
+    types = tuple(
+        desc(d)
+        for d in (getattr(md, name) for name in _TYPES)
+        if d is not None and d.national_number_pattern
+    )
+    return desc(md.general_desc), types
+
+
+def _matches(national: str, d: _Desc) -> bool:
+    pattern, lengths = d
+    return (not lengths or len(national) in lengths) and pattern.fullmatch(national) is not None
+
+
+def national_valid(number: str, region: str) -> bool:
+    """True when ``number`` is a valid national number of ``region`` by the same metadata
+    ``phonenumbers`` uses, without parsing (which costs ~40 us per candidate). A True
+    answer implies phonenumbers agrees; a False one may still be a number phonenumbers
+    accepts another way (an 00 international prefix, another NANP country), so callers
+    confirm False with phonenumbers. Tests check both properties."""
+    digits = _NON_DIGIT.sub("", number)
+    if region == "US":
+        national = digits[1:] if len(digits) == 11 and digits[0] == "1" else digits
+    else:  # KR and CN: the trunk prefix 0 is dropped
+        national = digits[1:] if digits.startswith("0") else digits
+    general, types = _descs(region)
+    return _matches(national, general) and any(_matches(national, t) for t in types)
+
+
 @lru_cache(maxsize=65536)
 def _valid(number: str, region: str | None) -> bool:
+    plus = number.lstrip().startswith("+")
+    if region is not None and not plus and national_valid(number, region):
+        return True  # the common case, decided without parsing
     try:
         parsed = phonenumbers.parse(number, region)
     except phonenumbers.NumberParseException:
