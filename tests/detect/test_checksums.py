@@ -51,3 +51,30 @@ def test_digits() -> None:
     assert cs.digits("900101-1234568") == "9001011234568"
     assert cs.digits("123") == "123"
     assert cs.digits("١٢٣") == ""  # Arabic-Indic digits are not ASCII digits
+
+
+_USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+
+
+@settings(max_examples=3000)
+@given(st.text(alphabet=_USCC_CHARS, min_size=18, max_size=18))
+def test_uscc_prefilter_never_rejects_what_stdnum_accepts(v: str) -> None:
+    from stdnum.cn import uscc
+
+    assert cs.cn_uscc_ok(v) == bool(uscc.is_valid(v))
+
+
+def test_uscc_and_iban_known_values() -> None:
+    for v in ("91110000600037341L", "91440300MA5DC1233X", "9131000013221297X9"):
+        assert cs.cn_uscc_ok(v)
+    assert not cs.cn_uscc_ok("91110000600037341K")
+    assert cs.iban_ok("GB82 WEST 1234 5698 7654 32") and cs.iban_ok("DE89370400440532013000")
+    assert not cs.iban_ok("GB82WEST12345698765433") and not cs.iban_ok("GB82-WEST")
+
+
+@settings(max_examples=2000)
+@given(st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", min_size=15, max_size=30))
+def test_iban_prefilter_matches_stdnum(v: str) -> None:
+    from stdnum import iban
+
+    assert cs.iban_ok(v) == bool(iban.is_valid(v))
