@@ -48,3 +48,17 @@ def test_fast_path_matches_phonenumbers(region: str) -> None:
         assert _valid(number, region) == expected, number
         valid += expected
     assert valid > 400  # the sample exercises both outcomes
+
+
+@pytest.mark.parametrize(("cc", "region"), [("82", "KR"), ("86", "CN")])
+def test_international_fast_path_matches_phonenumbers(cc: str, region: str) -> None:
+    rnd = random.Random(cc)
+    for _ in range(3000):
+        national = _fill(rnd.choice(SHAPES[region]), rnd)
+        sep = rnd.choice([" ", "-", "", " (0)"])
+        number = f"+{cc}{sep}{national.lstrip('0')}"
+        try:
+            expected = phonenumbers.is_valid_number(phonenumbers.parse(number, None))
+        except phonenumbers.NumberParseException:
+            expected = False
+        assert _valid(number, None) == expected, number

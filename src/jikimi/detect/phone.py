@@ -45,6 +45,8 @@ _TYPES = (
     "voicemail", "fixed_line", "mobile",
 )  # fmt: skip
 _NON_DIGIT = re.compile(r"[^0-9]")
+# Country codes whose national numbers the fast path is tested for: +82 KR, +86 CN.
+_FAST_COUNTRY_CODES = {"82": "KR", "86": "CN"}
 
 
 @lru_cache(maxsize=8)
@@ -92,6 +94,11 @@ def _valid(number: str, region: str | None) -> bool:
     plus = number.lstrip().startswith("+")
     if region is not None and not plus and national_valid(number, region):
         return True  # the common case, decided without parsing
+    if plus:
+        digits = _NON_DIGIT.sub("", number)
+        home = _FAST_COUNTRY_CODES.get(digits[:2])
+        if home is not None and national_valid(digits[2:], home):
+            return True
     try:
         parsed = phonenumbers.parse(number, region)
     except phonenumbers.NumberParseException:
