@@ -10,6 +10,7 @@ from jikimi.backup.errors import (
     ResidencyRefused,
 )
 from jikimi.backup.residency import ResidencyPolicy, ResidencyRule
+from jikimi.backup.s3target import S3Target
 from jikimi.backup.targets import LocalTarget, MemoryTarget, Target, country_of
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "ResidencyPolicy",
     "ResidencyRefused",
     "ResidencyRule",
+    "S3Target",
     "Target",
     "VerifyResult",
     "country_of",
