@@ -15,7 +15,7 @@ def _tables(engine: Engine) -> set[str]:
 
 
 def test_up_down_up(engine: Engine) -> None:
-    assert current_revision(engine) == "0004"
+    assert current_revision(engine) == "0005"
     assert _tables(engine) == TABLES
     downgrade(engine, "0002")
     assert current_revision(engine) == "0002"
@@ -26,7 +26,7 @@ def test_up_down_up(engine: Engine) -> None:
     assert _tables(engine) == set()
     upgrade(engine)
     assert _tables(engine) == TABLES
-    assert current_revision(engine) == "0004"
+    assert current_revision(engine) == "0005"
 
 
 def test_schema_matches_models(engine: Engine) -> None:

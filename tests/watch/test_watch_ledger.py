@@ -85,3 +85,31 @@ def test_cli_reads_the_ledger(tmp_path: Path) -> None:
     assert "export-without-reason" in res.stdout
     res = CliRunner().invoke(cli, ["watch"])
     assert res.exit_code == 2 and "--ledger" in res.output
+
+
+def test_alerts_are_kept_in_the_ledger(tmp_path: Path) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from jikimi.cli.main import cli
+
+    log = tmp_path / "a.jsonl"
+    t0 = dt.datetime(2026, 11, 2, 1, 0, tzinfo=dt.UTC)
+    log.write_text(
+        json.dumps({"time": t0.isoformat(), "account": "park", "action": "export", "records": 900})
+        + "\n",
+        encoding="utf-8",
+    )
+    db = tmp_path / "alerts.db"
+    res = CliRunner().invoke(cli, ["watch", str(log), "--to-ledger", str(db)])
+    assert res.exit_code == 1, res.output
+    ledger = Ledger.open(str(db))
+    try:
+        (stored,) = ledger.alerts.list()
+        assert stored.rule == "export-without-reason" and stored.account == "park"
+        assert stored.at == t0 and stored.evidence["records"] == 900
+        assert ledger.alerts.list(after=stored.id) == []
+        assert ledger.alerts.list(account="nobody") == []
+    finally:
+        ledger.close()

@@ -7,12 +7,14 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import click
 
 from jikimi.reports.atomic import atomic_write_text
 from jikimi.watch import (
     AccessEvent,
+    AlertSink,
     FieldMap,
     IngestStats,
     JsonLinesSink,
@@ -25,6 +27,7 @@ from jikimi.watch import (
     read_events,
 )
 from jikimi.watch.ingest import to_event
+from jikimi.watch.sinks import LedgerSink
 
 _SEVERITY_ORDER = [Severity.INFO, Severity.WARNING, Severity.CRITICAL]
 
@@ -83,6 +86,11 @@ def _follow(path: Path, fmap: FieldMap, stats: IngestStats, poll: float) -> Iter
 )
 @click.option("--follow", is_flag=True, help="Keep reading lines appended to the (one) log.")
 @click.option(
+    "--to-ledger",
+    "to_ledger",
+    help="Also keep every printed alert in this ledger (SQLite path or URL).",
+)
+@click.option(
     "--ledger",
     "ledger_url",
     help="Also read jikimi's own access log from this ledger (SQLite path or URL).",
@@ -101,6 +109,7 @@ def watch(
     webhook: str | None,
     review_path: Path | None,
     follow: bool,
+    to_ledger: str | None,
     ledger_url: str | None,
     fail_on_alert: bool,
 ) -> None:
@@ -118,9 +127,12 @@ def watch(
     rules = load_rules(rules_path) if rules_path else None
     fmap = load_mapping(mapping_path) if mapping_path else FieldMap()
     watcher = Watcher(rules)
-    sinks: list[JsonLinesSink | WebhookSink] = [JsonLinesSink(sys.stdout)]
+    sinks: list[AlertSink] = [JsonLinesSink(sys.stdout)]
     if webhook:
         sinks.append(WebhookSink(webhook))
+    ledger = _open_ledger(to_ledger, migrate=True) if to_ledger else None
+    if ledger is not None:
+        sinks.append(LedgerSink(ledger.alerts))
     floor = _SEVERITY_ORDER.index(Severity(min_severity))
     review = Review() if review_path else None
     stats = IngestStats()
@@ -147,6 +159,9 @@ def watch(
                         sink.send(alert)
     except KeyboardInterrupt:
         pass
+    finally:
+        if ledger is not None:
+            ledger.close()
     if review is not None and review_path is not None:
         atomic_write_text(review_path, review.render())
     click.echo(
@@ -159,14 +174,18 @@ def watch(
         sys.exit(1)
 
 
-def _ledger_events(url: str, stats: IngestStats) -> Iterator[AccessEvent]:
+def _open_ledger(url: str, *, migrate: bool) -> Any:
     try:
         from jikimi.ledger import Ledger
     except ModuleNotFoundError as exc:
-        raise click.UsageError('--ledger needs pip install "jikimi[server]"') from exc
+        raise click.UsageError('the ledger needs pip install "jikimi[server]"') from exc
+    return Ledger.open(url, migrate=migrate)
+
+
+def _ledger_events(url: str, stats: IngestStats) -> Iterator[AccessEvent]:
     from jikimi.watch.ledger_source import events_from_ledger
 
-    ledger = Ledger.open(url, migrate=False)
+    ledger = _open_ledger(url, migrate=False)
     try:
         for ev in events_from_ledger(ledger.access_log):
             stats.events += 1

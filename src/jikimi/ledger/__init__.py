@@ -18,6 +18,7 @@ from jikimi.ledger.accesslog import (
     Problem,
     VerifyReport,
 )
+from jikimi.ledger.alerts import AlertStore, StoredAlert
 from jikimi.ledger.apikeys import KeyInfo, KeyStore, NewKey, Role
 from jikimi.ledger.consent import (
     ConsentAnswer,
@@ -53,6 +54,7 @@ class Ledger:
     incidents: IncidentStore
     transfers: TransferRegister
     keys: KeyStore
+    alerts: AlertStore
 
     @classmethod
     def open(
@@ -74,6 +76,7 @@ class Ledger:
             incidents=IncidentStore(engine),
             transfers=TransferRegister(engine),
             keys=KeyStore(engine),
+            alerts=AlertStore(engine),
         )
 
     def close(self) -> None:
@@ -85,6 +88,7 @@ __all__ = [
     "AccessEvent",
     "AccessLog",
     "Action",
+    "AlertStore",
     "Cause",
     "ConsentAnswer",
     "ConsentError",
@@ -115,6 +119,7 @@ __all__ = [
     "RetentionRule",
     "Role",
     "Signer",
+    "StoredAlert",
     "TransferRecord",
     "TransferRegister",
     "VerifyReport",

@@ -206,3 +206,22 @@ class ApiKey(Base):
     secret_hash: Mapped[str] = mapped_column(String(64))
     created_us: Mapped[int] = mapped_column(BigInteger)
     revoked_us: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+
+
+class WatchAlert(Base):
+    """An alert raised by the access detectors (``jikimi watch``), kept for the review.
+
+    ``evidence`` is canonical JSON of numbers and names only; alerts never hold subject data.
+    """
+
+    __tablename__ = "ledger_watch_alert"
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    at_us: Mapped[int] = mapped_column(BigInteger, index=True)
+    rule: Mapped[str] = mapped_column(String(64))
+    severity: Mapped[str] = mapped_column(String(16))
+    account: Mapped[str] = mapped_column(String(256), index=True)
+    message: Mapped[str] = mapped_column(String(512))
+    records: Mapped[int] = mapped_column(BigInteger)
+    subjects: Mapped[int] = mapped_column(BigInteger)
+    evidence: Mapped[str] = mapped_column(Text)
+    recorded_us: Mapped[int] = mapped_column(BigInteger)

@@ -7,8 +7,8 @@ import json
 import sys
 import urllib.error
 import urllib.request
-from collections.abc import Callable
-from typing import Protocol, TextIO
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, Protocol, TextIO
 
 from jikimi.watch.alerts import Alert
 
@@ -55,3 +55,18 @@ class WebhookSink:
             self.failures += 1
             if self.failures == 1:
                 self._warn(f"webhook delivery failed ({type(exc).__name__}); alerts still printed")
+
+
+class LedgerSink:
+    """Keeps every alert in the ledger's alert table (``jikimi.ledger``), where the
+    monthly review finds them next to the access log."""
+
+    def __init__(self, store: _AlertStore) -> None:
+        self.store = store
+
+    def send(self, alert: Alert) -> None:
+        self.store.add_many([alert.to_dict()])
+
+
+class _AlertStore(Protocol):
+    def add_many(self, alerts: Iterable[Mapping[str, Any]]) -> int: ...
