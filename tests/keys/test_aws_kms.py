@@ -238,3 +238,27 @@ def test_uri_parsing(uri: str, expected: AwsKmsUri) -> None:
 def test_bad_uris(uri: str, message: str) -> None:
     with pytest.raises(KekSourceError, match=message):
         AwsKmsUri.parse(uri)
+
+
+def test_cli_keyring_through_kms_env(
+    endpoint: str, key_id: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from jikimi.cli.main import cli
+
+    monkeypatch.delenv("JIKIMI_PASSPHRASE", raising=False)
+    monkeypatch.setenv("JIKIMI_KMS_URI", _uri(key_id, endpoint))
+    monkeypatch.setenv("JIKIMI_KMS_KEY_FILE", str(tmp_path / "kek.json"))
+    ring = tmp_path / "ring.json"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["keys", "init", str(ring)]).exit_code == 0
+    assert (tmp_path / "kek.json").exists()
+    listed = runner.invoke(cli, ["keys", "list", str(ring)])
+    assert listed.exit_code == 0, listed.output
+    monkeypatch.setenv("JIKIMI_KMS_KEY_FILE", str(tmp_path / "missing.json"))
+    res = runner.invoke(cli, ["keys", "list", str(ring)])
+    assert res.exit_code == 2 and "does not exist" in res.output
+    monkeypatch.delenv("JIKIMI_KMS_KEY_FILE")
+    res = runner.invoke(cli, ["keys", "list", str(ring)])
+    assert res.exit_code == 2 and "JIKIMI_KMS_KEY_FILE" in res.output

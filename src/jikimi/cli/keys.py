@@ -1,8 +1,9 @@
 """``jikimi keys init|rotate|list``: manage a local keyring file; and the keyring options
 other commands (``protect``, ``reveal``) share.
 
-The KEK comes from ``--kek-env VAR`` (base64 256-bit key), ``--passphrase-env VAR``, the
-``JIKIMI_PASSPHRASE`` variable, or an interactive prompt, in that order. Passphrases are
+The KEK comes from ``--kek-env VAR`` (base64 256-bit key), ``--passphrase-env VAR``, AWS KMS
+(``JIKIMI_KMS_URI`` naming the key, ``JIKIMI_KMS_KEY_FILE`` where the wrapped KEK is kept),
+the ``JIKIMI_PASSPHRASE`` variable, or an interactive prompt, in that order. Passphrases are
 never accepted as command-line arguments (they would land in shell history and ``ps``).
 """
 
@@ -28,6 +29,8 @@ from jikimi.keys import (
 
 F = TypeVar("F", bound=Callable[..., Any])
 PASSPHRASE_ENV = "JIKIMI_PASSPHRASE"
+KMS_URI_ENV = "JIKIMI_KMS_URI"
+KMS_KEY_FILE_ENV = "JIKIMI_KMS_KEY_FILE"
 KEYRING_ENV = "JIKIMI_KEYRING"
 
 
@@ -58,6 +61,8 @@ def kek_source(
         return raw_kek_from_env(kek_env)
     if passphrase_env:
         return passphrase_from_env(passphrase_env)
+    if os.environ.get(KMS_URI_ENV):
+        return _kms_source(os.environ[KMS_URI_ENV], create=confirm)
     if os.environ.get(PASSPHRASE_ENV):
         return passphrase_from_env(PASSPHRASE_ENV)
     if not sys.stdin.isatty():
@@ -66,6 +71,20 @@ def kek_source(
         "Keyring passphrase", hide_input=True, confirmation_prompt=confirm, err=True
     )
     return Passphrase(value)
+
+
+def _kms_source(uri: str, *, create: bool) -> KekSource:
+    """The KEK unwrapped by AWS KMS; ``keys init`` (``create``) asks KMS for a new one."""
+    key_file = os.environ.get(KMS_KEY_FILE_ENV)
+    if not key_file:
+        raise UsageError(f"{KMS_URI_ENV} needs {KMS_KEY_FILE_ENV}: where the wrapped KEK is kept")
+    from jikimi.keys.awskms import AwsKmsKek
+
+    if os.path.exists(key_file):
+        return AwsKmsKek.open(key_file, uri=uri)
+    if create:
+        return AwsKmsKek.create(uri, key_file)
+    raise UsageError(f"{key_file} does not exist; create it with 'jikimi keys init'")
 
 
 def open_keyring(
