@@ -28,6 +28,7 @@ from jikimi.backup.s3target import S3Target
 from jikimi.errors import UsageError
 from jikimi.keys import Keyring, MemoryKeyStore, RawKek
 from jikimi.shred import MemorySubjectKeyStore
+from jikimi.testing.aws import local_aws_server
 
 boto3 = pytest.importorskip("boto3", reason="boto3 is not installed (the 's3' extra)")
 moto_server = pytest.importorskip(
@@ -40,22 +41,8 @@ SECRET = "s3-test-secret-" + secrets.token_hex(8)
 
 @pytest.fixture(scope="module")
 def endpoint() -> Iterator[str]:
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("AWS_ACCESS_KEY_ID", "testing-access")
-        mp.setenv("AWS_SECRET_ACCESS_KEY", SECRET)
-        mp.setenv("AWS_DEFAULT_REGION", "us-east-1")
-        mp.setenv("AWS_CONFIG_FILE", os.devnull)
-        mp.setenv("AWS_SHARED_CREDENTIALS_FILE", os.devnull)
-        mp.setenv("NO_PROXY", "127.0.0.1,localhost")
-        for var in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3"):
-            mp.delenv(var, raising=False)
-        server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-        server.start()
-        host, port = server.get_host_and_port()
-        try:
-            yield f"http://{host}:{port}"
-        finally:
-            server.stop()
+    with local_aws_server(SECRET, region="us-east-1") as url:
+        yield url
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import pickle
 import secrets
 import sys
@@ -17,6 +16,7 @@ import pytest
 from jikimi.errors import UsageError
 from jikimi.keys import KekSourceError, Keyring, RawKek, WrongPassphrase
 from jikimi.keys.awskms import AwsKmsKek, AwsKmsUri
+from jikimi.testing.aws import local_aws_server
 
 boto3 = pytest.importorskip("boto3", reason="boto3 is not installed (the 'kms' extra)")
 moto_server = pytest.importorskip(
@@ -28,23 +28,8 @@ SECRET = "kms-test-secret-" + secrets.token_hex(8)
 
 @pytest.fixture(scope="module")
 def endpoint() -> Iterator[str]:
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("AWS_ACCESS_KEY_ID", "testing-access")
-        mp.setenv("AWS_SECRET_ACCESS_KEY", SECRET)
-        mp.setenv("AWS_CONFIG_FILE", os.devnull)
-        mp.setenv("AWS_SHARED_CREDENTIALS_FILE", os.devnull)
-        mp.setenv("NO_PROXY", "127.0.0.1,localhost")
-        for var in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_DEFAULT_REGION", "AWS_REGION"):
-            mp.delenv(var, raising=False)
-        for var in ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_KMS"):
-            mp.delenv(var, raising=False)
-        server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-        server.start()
-        host, port = server.get_host_and_port()
-        try:
-            yield f"http://{host}:{port}"
-        finally:
-            server.stop()
+    with local_aws_server(SECRET, region=None) as url:
+        yield url
 
 
 @pytest.fixture
