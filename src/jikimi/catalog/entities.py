@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from jikimi.catalog.masks import MaskRule, MaskStyle
+from jikimi.errors import UsageError
 from jikimi.types import Category, EntityId
 
 # Law tags, kept short and stable because policies and reports match on them.
@@ -318,8 +319,6 @@ CATALOG: dict[EntityId, EntityType] = {
 
 def entity(id: EntityId | str) -> EntityType:
     """Look an entity up by id; raises ``UsageError`` naming the unknown id."""
-    from jikimi.errors import UsageError
-
     try:
         return CATALOG[EntityId(id)]
     except ValueError:

@@ -25,17 +25,12 @@ RECOGNIZER_MODULES = (
 
 @lru_cache(maxsize=1)
 def builtin_recognizers() -> tuple[Recognizer, ...]:
+    """Every built-in recognizer, then those third parties register as entry points."""
     import importlib
 
     out: list[Recognizer] = []
     for mod in RECOGNIZER_MODULES:
-        try:
-            m = importlib.import_module(mod)
-        except ModuleNotFoundError as exc:
-            if exc.name != mod:
-                raise
-            continue  # a module still being written; its entities are simply absent
-        out.extend(m.RECOGNIZERS)
+        out.extend(importlib.import_module(mod).RECOGNIZERS)
     for ep in entry_points(group="jikimi.recognizers"):
         out.extend(ep.load()())
     return tuple(out)
