@@ -78,3 +78,25 @@ def test_iban_prefilter_matches_stdnum(v: str) -> None:
     from stdnum import iban
 
     assert cs.iban_ok(v) == bool(iban.is_valid(v))
+
+
+@settings(max_examples=2000)
+@given(st.text(alphabet="0123456789", min_size=9, max_size=9))
+def test_ssn_prefilter_matches_stdnum(d: str) -> None:
+    from stdnum.us import ssn
+
+    assert cs.us_ssn_ok(d) == bool(ssn.is_valid(d))
+    assert cs.us_ssn_ok(f"{d[:3]}-{d[3:5]}-{d[5:]}") == bool(ssn.is_valid(d))
+
+
+@settings(max_examples=2000)
+@given(st.text(alphabet="0123456789ABCDEFGHJKLMNPQRTUWXY", min_size=18, max_size=18))
+def test_uscc_prefilter_matches_stdnum(v: str) -> None:
+    from stdnum.cn import uscc
+
+    assert cs.cn_uscc_ok(v) == bool(uscc.is_valid(v))
+
+
+def test_mod97_rejects_what_is_not_alphanumeric() -> None:
+    assert not cs.iban_ok("GB82 WEST 1234 5698 7654 3½")
+    assert not cs.iban_ok("GB82-WEST-1234-5698-7654-32")

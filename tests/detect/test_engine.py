@@ -129,3 +129,50 @@ def test_a_recognizer_without_patterns_is_rejected() -> None:
         Recognizer("empty", EntityId.EMAIL, ())
     with pytest.raises(ValueError, match="outside"):
         Recognizer("bad", EntityId.EMAIL, (Pattern("p", "a", 2.0),))
+
+
+def _digits_engine(**kw) -> Engine:  # type: ignore[no-untyped-def]
+    return Engine(
+        [
+            Recognizer(
+                "digits7",
+                EntityId.BANK_ACCOUNT,
+                (Pattern("d7", r"\d{7}", 0.3),),
+                context=("전화",),
+                negative=("주문",),
+                context_boost=0.4,
+                window=10,
+                **kw,
+            )
+        ]
+    )
+
+
+def test_context_window_is_counted_in_characters_not_bytes() -> None:
+    # A Hangul syllable is three UTF-8 bytes: the window must still mean ten characters.
+    eng = _digits_engine()
+    for gap, boosted in ((0, True), (8, True), (9, False), (30, False)):
+        text = "전화" + "가" * gap + "1234567"
+        [f] = eng.scan(text)
+        assert (f.score == 0.7) is boosted, gap
+        assert text[f.start : f.end] == "1234567"
+    # After the value the window is half as wide: "1234567" + 4 syllables + the word.
+    assert eng.scan("1234567" + "가" * 4 + "전화")[0].score == 0.7
+    assert eng.scan("1234567" + "가" * 5 + "전화")[0].score == 0.3
+
+
+def test_negative_label_is_counted_in_characters_and_stops_at_a_line_break() -> None:
+    eng = _digits_engine(negative_penalty=0.2)
+    assert eng.scan("주문" + "가" * 12 + "1234567")[0].score == 0.1
+    assert eng.scan("주문" + "가" * 13 + "1234567")[0].score == 0.3
+    assert eng.scan("주문\n1234567")[0].score == 0.3
+
+
+def test_located_and_trimmed_values_after_multibyte_text_keep_code_point_offsets() -> None:
+    text = "고객님께서 ✉gildong.hong@example.co.kr로 연락 (02) 1234-5678번,"
+    text += " 1990년 5월 3일생 생년월일 生日1990年5月3日 身份证号11010519491231002X号"
+    for f in scan_text(text, min_score=0.0):
+        assert text[f.start : f.end] == f.text
+    found = {f.entity: f.text for f in scan_text(text)}
+    assert found[EntityId.EMAIL] == "gildong.hong@example.co.kr"
+    assert found[EntityId.CN_RESIDENT_ID] == "11010519491231002X"

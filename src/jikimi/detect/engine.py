@@ -25,6 +25,7 @@ from jikimi.types import Finding
 CHUNK_CHARS = 1 << 20  # characters scanned per window
 OVERLAP_CHARS = 1024  # shared by neighbouring windows: > MAX_MATCH + context width
 MAX_MATCH_CHARS = 256  # candidates longer than this are not personal data of any kind we know
+MAX_MATCH_BYTES = 4 * MAX_MATCH_CHARS  # the same in UTF-8, at most
 NEGATIVE_WINDOW = 12  # a contradicting label must stand this close before the value
 
 _UTF8 = hyperscan.HS_FLAG_UTF8
@@ -33,29 +34,53 @@ _CASELESS = hyperscan.HS_FLAG_CASELESS
 
 
 @dataclass(frozen=True, slots=True)
+class _Edge:
+    """A boundary class (``Pattern.left``/``right``) tested on UTF-8 bytes.
+
+    ASCII-only classes (nearly all) are a 256-entry table; the few with Hangul or CJK
+    characters fall back to the regex on the decoded character.
+    """
+
+    table: bytes  # table[b] == 1: byte b (an ASCII character) is in the class
+    regex: re.Pattern[str] | None  # set when the class holds non-ASCII characters
+
+    @classmethod
+    def of(cls, body: str) -> _Edge:
+        rx = re.compile(f"[{body}]")
+        table = bytes(1 if rx.match(chr(b)) else 0 for b in range(128)) + bytes(128)
+        return cls(table, None if body.isascii() else rx)
+
+    def holds(self, data: bytes, at: int, end: int) -> bool:
+        """Whether the character in ``data[at:end]`` is in the class."""
+        if self.regex is None or data[at] < 0x80:
+            return bool(self.table[data[at]])
+        return self.regex.match(data[at:end].decode("utf-8")) is not None
+
+
+@dataclass(frozen=True, slots=True)
 class _Compiled:
     recognizer: Recognizer
     pattern: Pattern
-    left: re.Pattern[str] | None
-    right: re.Pattern[str] | None
+    left: _Edge | None
+    right: _Edge | None
     locate: re.Pattern[str] | None  # finds the start when Hyperscan does not track it
+    locate_bytes: re.Pattern[bytes] | None  # the same on bytes, for ASCII-only shapes
     positive: frozenset[int]  # context word ids
     negative: frozenset[int]
+    why: str  # "pattern:<name>", built once
 
 
 @dataclass(frozen=True, slots=True)
 class _Word:
     text: str
     latin: bool  # needs ASCII word boundaries ("ip" must not fire inside "ship")
+    nbytes: int  # length in UTF-8
+    plus: str  # explanation when it raises a score
+    minus: str  # explanation when it lowers one
 
 
-@dataclass(frozen=True, slots=True)
-class _Hit:
-    """A context word found in the window (code-point offsets)."""
-
-    start: int
-    end: int
-    word: int
+# A context word found in the window: (start byte, end byte, word id), sorted by start.
+_Hit = tuple[int, int, int]
 
 
 def _alternation(words: Iterable[str]) -> str:
@@ -85,6 +110,31 @@ def _locator(p: Pattern) -> re.Pattern[str]:
     return re.compile(f"{left}(?:{p.regex}){right}")
 
 
+def _bytes_locator(p: Pattern) -> re.Pattern[bytes] | None:
+    """The locator on UTF-8 bytes, when the shape can only match ASCII characters.
+
+    A pattern written in ASCII with no negated class and no ``.`` matches ASCII only, so
+    locating it on bytes gives the same span without converting offsets; ``\\d`` on bytes
+    is ``[0-9]``, as in Hyperscan.
+    """
+    rx = _locator(p).pattern
+    if not rx.isascii() or "[^" in rx.replace("(?<![", "").replace("(?![", ""):
+        return None
+    escaped = in_class = False
+    for ch in rx:
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch == ".":
+            return None
+    return re.compile(rx.encode("ascii"))
+
+
 class Engine:
     """A compiled set of recognizers. Build once, scan many texts; not shared across processes."""
 
@@ -95,20 +145,30 @@ class Engine:
             for w in (*r.context, *r.negative):
                 words.setdefault(w.lower(), len(words))
         self._words = tuple(
-            _Word(w, w[:1].isascii() and w[:1].isalnum() and w[-1:].isalnum()) for w in words
+            _Word(
+                w,
+                w[:1].isascii() and w[:1].isalnum() and w[-1:].isalnum(),
+                len(w.encode("utf-8")),
+                f"context:+{w}",
+                f"context:-{w}",
+            )
+            for w in words
         )
         self._table: list[_Compiled] = []
         for r in self.recognizers:
             for p in r.patterns:
+                locate = _locator(p) if p.needs_context or p.locate_start else None
                 self._table.append(
                     _Compiled(
                         r,
                         p,
-                        re.compile(f"[{p.left}]") if p.left else None,
-                        re.compile(f"[{p.right}]") if p.right else None,
-                        _locator(p) if p.needs_context or p.locate_start else None,
+                        _Edge.of(p.left) if p.left else None,
+                        _Edge.of(p.right) if p.right else None,
+                        locate,
+                        _bytes_locator(p) if locate is not None else None,
                         frozenset(words[w.lower()] for w in r.context),
                         frozenset(words[w.lower()] for w in r.negative),
+                        f"pattern:{p.name}",
                     )
                 )
         self._db: hyperscan.Database | None = None
@@ -147,6 +207,8 @@ class Engine:
 
     def scan(self, text: str) -> list[Finding]:
         """All findings in ``text``, sorted by start, overlaps resolved."""
+        if len(text) <= CHUNK_CHARS + OVERLAP_CHARS:  # one window: no streaming machinery
+            return _resolve(self._candidates(text, 0)) if self._db is not None else []
         return list(self.scan_stream((text,)))
 
     def scan_stream(self, pieces: Iterable[str]) -> Iterator[Finding]:
@@ -192,170 +254,257 @@ class Engine:
                 yield f
 
     def _candidates(self, text: str, shift: int) -> list[Finding]:
+        """Scan one window. Work stays in UTF-8 byte offsets; only survivors are converted.
+
+        Hyperscan reports byte offsets. Converting every hit (context words included) to
+        code points cost more than validating it, so candidates are trimmed, located and
+        validated on bytes, context distances are counted in characters only for the few
+        words near a candidate, and code-point offsets are computed for findings alone.
+        """
         data = text.encode("utf-8")
         raw: list[tuple[int, int, int]] = []
         assert self._db is not None
         self._db.scan(
             data,
-            match_event_handler=lambda i, s, e, _f, _c: raw.append((s, e, i)),
+            match_event_handler=lambda i, s, e, _f, _c: raw.append((i, s, e)),
             scratch=self._scratch,
         )
         if not raw:
             return []
-        to_char = _offset_map(data, text, raw)
+        ascii_text = len(data) == len(text)
         ngroups = len(self._groups)
+        words = self._words
         hits: list[_Hit] = []
         cands: list[tuple[int, int, _Compiled]] = []
         seen: set[tuple[int, int, int]] = set()
-        n = len(text)
-        for bs, be, pid in raw:
-            e = to_char[be]
+        n = len(data)
+        limit = MAX_MATCH_CHARS if ascii_text else MAX_MATCH_BYTES
+        for pid, bs, be in raw:
             if pid >= ngroups:
-                w = self._words[pid - ngroups]
-                if w.latin and e > 0 and not _latin(text[e - 1]):
-                    e -= 1
-                hits.append(_Hit(e - len(w.text), e, pid - ngroups))
+                w = words[pid - ngroups]
+                if w.latin and be > 0 and not _LATIN[data[be - 1]]:
+                    be = _char_start(data, be - 1)
+                hits.append((be - w.nbytes, be, pid - ngroups))
                 continue
             group = self._groups[pid]
             c = group[0]
-            if c.right is not None and e > 0 and not c.right.match(text[e - 1]):
-                e -= 1
+            if c.right is not None and be > 0:
+                last = _char_start(data, be - 1)
+                if not c.right.holds(data, last, be):
+                    be = last
             if c.locate is not None:
-                s = _locate(c.locate, text, e)
-                if s < 0:
+                bs = _locate(c, data, be)
+                if bs < 0:
                     continue
-            else:
-                s = to_char[bs]
-                if c.left is not None and s < n and not c.left.match(text[s]):
-                    s += 1
-            if e - s > MAX_MATCH_CHARS or e <= s:
+            elif c.left is not None and bs < n:
+                nxt = _char_end(data, bs)
+                if not c.left.holds(data, bs, nxt):
+                    bs = nxt
+            if be - bs > limit or be <= bs:
                 continue
             for c in group:
-                key = (s, e, id(c.recognizer))
+                key = (bs, be, id(c.recognizer))
                 if key not in seen:
                     seen.add(key)
-                    cands.append((s, e, c))
+                    cands.append((bs, be, c))
         if not cands:
             return []
-        hits.sort(key=lambda h: h.start)
-        starts = [h.start for h in hits]
+        hits.sort()
+        starts = [h[0] for h in hits]
+        ctx = _Context(data, text, ascii_text, hits, starts)
         out: list[Finding] = []
-        for s, e, c in cands:
-            f = self._evaluate(c, text, s, e, hits, starts, shift)
+        for bs, be, c in cands:
+            f = self._evaluate(c, ctx, bs, be, shift)
             if f is not None:
                 out.append(f)
         return out
 
     def _nearest(
-        self, ids: frozenset[int], hits: list[_Hit], starts: list[int], s: int, e: int, width: int
+        self, ids: frozenset[int], ctx: _Context, bs: int, be: int, width: int
     ) -> tuple[int, int] | None:
-        """(word id, distance) of the nearest context word of ``ids`` around [s, e)."""
+        """(word id, distance in characters) of the nearest context word of ``ids``.
+
+        A word counts when it starts at most ``width`` characters before the value or less
+        than ``width // 2`` after it; words overlapping the value are not context.
+        """
         best: tuple[int, int] | None = None
-        lo = bisect.bisect_left(starts, s - width)
-        hi = bisect.bisect_left(starts, e + width // 2)
-        for h in hits[lo:hi]:
-            if h.word not in ids:
+        reach = 1 if ctx.ascii else 4  # bytes per character, at most
+        hits = ctx.hits
+        lo = bisect.bisect_left(ctx.starts, bs - reach * width)
+        hi = bisect.bisect_left(ctx.starts, be + reach * (width // 2))
+        for ws, we, w in hits[lo:hi]:
+            if w not in ids:
                 continue
-            if h.end <= s:
-                d = s - h.end
-            elif h.start >= e:
-                d = h.start - e
+            if we <= bs:
+                if not ctx.ascii and ctx.chars(ws, bs) > width:
+                    continue
+                d = ctx.chars(we, bs)
+            elif ws >= be:
+                d = ctx.chars(be, ws)
+                if not ctx.ascii and d >= width // 2:
+                    continue
             else:
                 continue  # inside the candidate: not context
             if best is None or d < best[1]:
-                best = (h.word, d)
+                best = (w, d)
         return best
 
-    def _negative(
-        self, ids: frozenset[int], hits: list[_Hit], starts: list[int], text: str, s: int
-    ) -> tuple[int, int] | None:
+    def _negative(self, ids: frozenset[int], ctx: _Context, bs: int) -> tuple[int, int] | None:
         """A contradicting label right before the value, on its line ("주문번호: ...").
 
         Kept short and same-line: a label names the value it stands next to, not the
         next line's phone number or the second of two numbers.
         """
-        lo = bisect.bisect_left(starts, s - NEGATIVE_WINDOW - 24)
-        hi = bisect.bisect_left(starts, s)
-        for h in reversed(hits[lo:hi]):
-            if h.word in ids and h.end <= s and s - h.end <= NEGATIVE_WINDOW:
-                if "\n" in text[h.end : s]:
+        reach = 1 if ctx.ascii else 4
+        span = NEGATIVE_WINDOW + 24
+        lo = bisect.bisect_left(ctx.starts, bs - reach * span)
+        hi = bisect.bisect_left(ctx.starts, bs)
+        for ws, we, w in reversed(ctx.hits[lo:hi]):
+            if w not in ids or we > bs:
+                continue
+            if not ctx.ascii and ctx.chars(ws, bs) > span:
+                continue
+            d = ctx.chars(we, bs)
+            if d <= NEGATIVE_WINDOW:
+                if b"\n" in ctx.data[we:bs]:
                     return None
-                return (h.word, s - h.end)
+                return (w, d)
         return None
 
     def _evaluate(
-        self,
-        c: _Compiled,
-        text: str,
-        start: int,
-        end: int,
-        hits: list[_Hit],
-        starts: list[int],
-        shift: int,
+        self, c: _Compiled, ctx: _Context, bs: int, be: int, shift: int
     ) -> Finding | None:
         r = c.recognizer
+        start = end = -1  # code-point offsets, once known
         if r.refine is not None:
-            span = r.refine(text, start, end)
+            start, end = ctx.char(bs), ctx.char(be)
+            if end - start > MAX_MATCH_CHARS:
+                return None
+            span = r.refine(ctx.text, start, end)
             if span is None:
                 return None
-            start, end = span
-        value = text[start:end]
+            if span != (start, end):
+                bs, be = ctx.byte(span[0], start, bs), ctx.byte(span[1], end, be)
+                start, end = span
+            value = ctx.text[start:end]
+        elif ctx.ascii:
+            start, end = bs, be
+            value = ctx.text[bs:be]
+        else:
+            value = ctx.data[bs:be].decode("utf-8")
+            if len(value) > MAX_MATCH_CHARS:
+                return None
         score = c.pattern.score
-        why = [f"pattern:{c.pattern.name}"]
+        why = [c.why]
         if r.validate is not None:
             verdict = r.validate(value)
             if verdict is Verdict.INVALID:
                 return None
             if verdict is Verdict.VALID:
                 vs = c.pattern.valid_score
-                score = max(score, r.valid_score if vs is None else vs)
+                floor = r.valid_score if vs is None else vs
+                if floor > score:
+                    score = floor
                 why.append("checksum:valid")
             else:
                 why.append("checksum:none")
-        if hits:
-            pos = (
-                self._nearest(c.positive, hits, starts, start, end, r.window)
-                if c.positive
-                else None
-            )
-            neg = self._negative(c.negative, hits, starts, text, start) if c.negative else None
+        if ctx.hits:
+            pos = self._nearest(c.positive, ctx, bs, be, r.window) if c.positive else None
+            neg = self._negative(c.negative, ctx, bs) if c.negative else None
             if pos is not None and (neg is None or pos[1] <= neg[1]):
                 score += r.context_boost
-                why.append(f"context:+{self._words[pos[0]].text}")
+                why.append(self._words[pos[0]].plus)
             elif neg is not None:
                 score -= r.negative_penalty
-                why.append(f"context:-{self._words[neg[0]].text}")
-        score = round(min(max(score, 0.0), 1.0), 4)
+                why.append(self._words[neg[0]].minus)
+        score = 1.0 if score >= 1.0 else round(score, 4)
         if score <= 0.0:
             return None
+        if start < 0:
+            start = ctx.char(bs)
+            end = start + len(value)
         return Finding(r.entity, start + shift, end + shift, score, value, r.name, tuple(why))
 
 
-def _latin(ch: str) -> bool:
-    return ch.isascii() and ch.isalnum()
+class _Context:
+    """One window's bytes and text, its context words, and offset conversion between them.
+
+    Conversions walk from the last converted offset, so the nearby queries a scan makes
+    (hits arrive in order) cost the length of the gap, not of the text.
+    """
+
+    __slots__ = ("_b", "_c", "ascii", "data", "hits", "starts", "text")
+
+    def __init__(
+        self, data: bytes, text: str, ascii_text: bool, hits: list[_Hit], starts: list[int]
+    ) -> None:
+        self.data = data
+        self.text = text
+        self.ascii = ascii_text
+        self.hits = hits
+        self.starts = starts
+        self._b = 0
+        self._c = 0
+
+    def chars(self, a: int, b: int) -> int:
+        """Characters in ``data[a:b]`` (both on character boundaries)."""
+        if self.ascii:
+            return b - a
+        return len(self.data[a:b].decode("utf-8", "replace"))
+
+    def char(self, b: int) -> int:
+        """Code-point offset of byte offset ``b``."""
+        if self.ascii:
+            return b
+        if b >= self._b:
+            c = self._c + len(self.data[self._b : b].decode("utf-8"))
+        else:
+            c = self._c - len(self.data[b : self._b].decode("utf-8"))
+        self._b, self._c = b, c
+        return c
+
+    def byte(self, c: int, known_c: int, known_b: int) -> int:
+        """Byte offset of code point ``c``, from a known pair near it."""
+        if self.ascii:
+            return c
+        if c >= known_c:
+            return known_b + len(self.text[known_c:c].encode("utf-8"))
+        return known_b - len(self.text[c:known_c].encode("utf-8"))
 
 
-def _locate(pattern: re.Pattern[str], text: str, end: int) -> int:
-    """Start of the value that ends at ``end`` (these matches carry no start)."""
+_LATIN = bytes(1 if (chr(b).isascii() and chr(b).isalnum()) else 0 for b in range(128)) + bytes(128)
+
+
+def _char_start(data: bytes, i: int) -> int:
+    """Start of the UTF-8 character that byte ``i`` belongs to."""
+    while i > 0 and data[i] & 0xC0 == 0x80:
+        i -= 1
+    return i
+
+
+def _char_end(data: bytes, i: int) -> int:
+    """End of the UTF-8 character that starts at byte ``i``."""
+    b = data[i]
+    return i + (1 if b < 0x80 else 2 if b < 0xE0 else 3 if b < 0xF0 else 4)
+
+
+def _locate(c: _Compiled, data: bytes, end: int) -> int:
+    """Start byte of the value that ends at byte ``end`` (these matches carry no start)."""
+    if c.locate_bytes is not None:  # ASCII-only shape: at most MAX_MATCH_CHARS bytes
+        start = -1
+        for m in c.locate_bytes.finditer(data, max(0, end - MAX_MATCH_CHARS), end):
+            if m.end() == end:
+                start = m.start()
+        return start
+    assert c.locate is not None
+    # A shape with non-ASCII characters: locate on the text, then come back to bytes.
+    lo = _char_start(data, max(0, end - MAX_MATCH_BYTES))
+    piece = data[lo:end].decode("utf-8")
     start = -1
-    for m in pattern.finditer(text, max(0, end - MAX_MATCH_CHARS), end):
-        if m.end() == end:
-            start = m.start()
-    return start
-
-
-def _offset_map(data: bytes, text: str, raw: list[tuple[int, int, int]]) -> dict[int, int]:
-    """Byte offset -> code-point offset for every offset a hit mentions."""
-    offsets = sorted({o for s, e, _ in raw for o in (s, e)})
-    if len(data) == len(text):  # pure ASCII: bytes are characters
-        return {o: o for o in offsets}
-    out: dict[int, int] = {}
-    prev_b = prev_c = 0
-    for b in offsets:
-        prev_c += len(data[prev_b:b].decode("utf-8", errors="replace"))
-        prev_b = b
-        out[b] = prev_c
-    return out
+    for mt in c.locate.finditer(piece):
+        if mt.end() == len(piece):
+            start = mt.start()
+    return -1 if start < 0 else lo + len(piece[:start].encode("utf-8"))
 
 
 def _resolve(found: list[Finding]) -> list[Finding]:

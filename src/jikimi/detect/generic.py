@@ -78,7 +78,18 @@ def _iban(value: str) -> Verdict:
     return Verdict.VALID if cs.iban_ok(value) else Verdict.INVALID
 
 
+def _ipv4_ok(value: str) -> bool:
+    """Dotted quad as ``ipaddress`` accepts it (0-255, no leading zeros), without parsing."""
+    parts = value.split(".")
+    return len(parts) == 4 and all(
+        p.isdigit() and p.isascii() and len(p) <= 3 and (p == "0" or p[0] != "0") and int(p) < 256
+        for p in parts
+    )
+
+
 def _ip(value: str) -> Verdict:
+    if "." in value and ":" not in value:  # IPv4, the common case
+        return Verdict.VALID if _ipv4_ok(value) else Verdict.INVALID
     try:
         addr = ipaddress.ip_address(value)
     except ValueError:
