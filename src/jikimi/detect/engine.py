@@ -230,10 +230,12 @@ class Engine:
             while base + len(buf) - done >= CHUNK_CHARS + OVERLAP_CHARS:
                 yield from self._window(buf, base, done, done + CHUNK_CHARS, final=False)
                 done += CHUNK_CHARS
-                cut = done - OVERLAP_CHARS - base
-                if cut > 0:
-                    buf = buf[cut:]
-                    base += cut
+            # Trim once per piece, not per window: a 100 MB piece would otherwise be
+            # copied once for every window it holds.
+            cut = done - OVERLAP_CHARS - base
+            if cut > 0:
+                buf = buf[cut:]
+                base += cut
         if pending:
             buf = "".join([buf, *pending])
         yield from self._window(buf, base, done, base + len(buf), final=True)
