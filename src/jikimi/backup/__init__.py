@@ -1,7 +1,7 @@
 """Encrypted, chunked, authenticated backups whose location is declared, checked against
 residency rules before writing, and whose destruction is certified."""
 
-from jikimi.backup.archive import ArchiveCopy, Archives, VerifyResult
+from jikimi.backup.archive import ArchiveCopy, ArchiveKeyUser, Archives, RewrapResult, VerifyResult
 from jikimi.backup.errors import (
     ArchiveCorrupt,
     ArchiveDestroyed,
@@ -17,6 +17,7 @@ __all__ = [
     "ArchiveCopy",
     "ArchiveCorrupt",
     "ArchiveDestroyed",
+    "ArchiveKeyUser",
     "ArchiveNotFound",
     "Archives",
     "BackupError",
@@ -25,6 +26,7 @@ __all__ = [
     "ResidencyPolicy",
     "ResidencyRefused",
     "ResidencyRule",
+    "RewrapResult",
     "S3Target",
     "Target",
     "VerifyResult",

@@ -24,11 +24,11 @@ import base64
 import hashlib
 import importlib
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 from jikimi.backup.errors import BackupError
-from jikimi.backup.targets import country_of
+from jikimi.backup.targets import Data, country_of
 from jikimi.errors import UsageError
 
 _MISSING = ("NoSuchKey", "404", "NotFound")
@@ -71,6 +71,7 @@ class S3Target:
     """
 
     __slots__ = ("_client", "aws_region", "bucket", "endpoint_url", "name", "prefix", "region")
+    takes_views: ClassVar[bool] = True  # put copies the data before sending it
 
     def __init__(
         self,
@@ -149,12 +150,13 @@ class S3Target:
             where += f" at {host}:{parts.port}" if parts.port else f" at {host}"
         return where
 
-    def put(self, key: str, data: bytes) -> None:
+    def put(self, key: str, data: Data) -> None:
         full = self._full(key)
         client_error, core_error = _botocore_errors()
-        md5 = base64.b64encode(hashlib.md5(data, usedforsecurity=False).digest()).decode()
+        body = bytes(data)  # the caller may reuse its buffer; a retry must resend the same
+        md5 = base64.b64encode(hashlib.md5(body, usedforsecurity=False).digest()).decode()
         try:
-            self._s3().put_object(Bucket=self.bucket, Key=full, Body=data, ContentMD5=md5)
+            self._s3().put_object(Bucket=self.bucket, Key=full, Body=body, ContentMD5=md5)
         except (client_error, core_error) as err:
             raise self._fail("put", key, err) from None
 

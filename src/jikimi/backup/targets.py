@@ -13,9 +13,11 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import ClassVar, Protocol, runtime_checkable
 
 from jikimi.backup.errors import BackupError
+
+Data = bytes | bytearray | memoryview
 
 
 @runtime_checkable
@@ -32,8 +34,14 @@ class Target(Protocol):
         """A human-readable place (path or URL) for listings and certificates."""
         ...
 
-    def put(self, key: str, data: bytes) -> None:
-        """Store ``data`` under ``key`` atomically (all or nothing)."""
+    def put(self, key: str, data: Data) -> None:
+        """Store ``data`` under ``key`` atomically (all or nothing).
+
+        A target whose class sets ``takes_views = True`` (jikimi's own do) promises to
+        copy or consume ``data`` before returning, and receives a view of a buffer that
+        is reused afterwards; any other target receives ``bytes`` it may keep. ``put``
+        may be called from a worker thread (one at a time per archive, in chunk order).
+        """
         ...
 
     def get(self, key: str) -> bytes: ...
@@ -59,6 +67,7 @@ class LocalTarget:
     name: str
     root: Path
     region: str
+    takes_views: ClassVar[bool] = True  # put writes the data out before returning
 
     def __post_init__(self) -> None:
         c = country_of(self.region)
@@ -74,7 +83,7 @@ class LocalTarget:
             raise BackupError(f"invalid object key {key!r}")
         return self.root.joinpath(*parts)
 
-    def put(self, key: str, data: bytes) -> None:
+    def put(self, key: str, data: Data) -> None:
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
@@ -135,6 +144,7 @@ class MemoryTarget:
     """A target held in a dict: for tests and for measuring the pipeline without a disk."""
 
     __slots__ = ("_objects", "name", "region")
+    takes_views: ClassVar[bool] = True  # put copies
 
     def __init__(self, name: str, region: str) -> None:
         self.name = name
@@ -144,8 +154,8 @@ class MemoryTarget:
     def location(self) -> str:
         return f"memory:{self.name}"
 
-    def put(self, key: str, data: bytes) -> None:
-        self._objects[key] = bytes(data)
+    def put(self, key: str, data: Data) -> None:
+        self._objects[key] = bytes(data)  # a copy: the caller may reuse its buffer
 
     def get(self, key: str) -> bytes:
         try:

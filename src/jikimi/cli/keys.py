@@ -1,5 +1,10 @@
-"""``jikimi keys init|rotate|list``: manage a local keyring file; and the keyring options
-other commands (``protect``, ``reveal``) share.
+"""``jikimi keys init|rotate|list|rewrap|retire``: manage a local keyring file; and the
+keyring options other commands (``protect``, ``reveal``) share.
+
+A master key's retirement is three steps: ``rotate`` (a new primary), ``rewrap`` (subject
+keys, archive keys and archive manifests move under it), ``retire OLD_ID`` (refused, with
+the reasons, while anything named by ``--subject-keys`` / ``--backup-config`` still needs
+the old key).
 
 The KEK comes from ``--kek-env VAR`` (base64 256-bit key), ``--passphrase-env VAR``, AWS KMS
 (``JIKIMI_KMS_URI`` naming the key, ``JIKIMI_KMS_KEY_FILE`` where the wrapped KEK is kept),
@@ -11,7 +16,8 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import click
@@ -22,6 +28,8 @@ from jikimi.errors import UsageError
 from jikimi.keys import (
     KekSource,
     Keyring,
+    KeyringError,
+    KeyUser,
     Passphrase,
     passphrase_from_env,
     raw_kek_from_env,
@@ -141,6 +149,157 @@ def list_keys(path: str, kek_env: str | None, passphrase_env: str | None) -> Non
     for row in ring.describe():
         table.add_row(str(row["id"]), str(row["created"]), "yes" if row["primary"] else "")
     Console().print(table)
+
+
+@dataclass(frozen=True)
+class _Dependent:
+    """One thing holding keys wrapped under the keyring: how to check it, how to re-wrap."""
+
+    name: str
+    user: KeyUser
+    rewrap: Callable[[], tuple[str, Sequence[str]]]  # → (what changed, refused manifests)
+
+
+def _dependents(
+    ring: Keyring, subject_keys: Sequence[str], backup_config: str | None
+) -> list[_Dependent]:
+    from jikimi.backup import Archives
+    from jikimi.backup.config import load_config
+    from jikimi.shred import Shredder, SqliteSubjectKeyStore
+
+    found: list[_Dependent] = []
+    for db in subject_keys:
+        if not os.path.isfile(db):
+            raise UsageError(f"subject key table {db} does not exist")
+        shredder = Shredder(ring, SqliteSubjectKeyStore(db))
+
+        def keys_only(s: Shredder = shredder) -> tuple[str, Sequence[str]]:
+            return f"{s.rewrap()} key(s) re-wrapped", ()
+
+        found.append(_Dependent(f"subject keys {db}", shredder, keys_only))
+    if backup_config:
+        config = load_config(backup_config)
+        archives = Archives(ring, SqliteSubjectKeyStore(config.archive_keys), config.policy)
+        targets = list(config.targets)
+
+        def archive_rewrap() -> tuple[str, Sequence[str]]:
+            r = archives.rewrap(targets)
+            return (
+                f"{r.archive_keys} archive key(s) re-wrapped, {r.manifests} manifest(s) re-signed",
+                r.refused,
+            )
+
+        where = ", ".join(t.name for t in targets)
+        found.append(
+            _Dependent(
+                f"archive keys {config.archive_keys} and manifests on {where}",
+                archives.key_user(targets),
+                archive_rewrap,
+            )
+        )
+    return found
+
+
+dependents_options = [
+    click.option(
+        "--subject-keys",
+        "subject_keys",
+        multiple=True,
+        metavar="DB",
+        help="A subject key table (SQLite) wrapped under this keyring (repeatable).",
+    ),
+    click.option(
+        "--backup-config",
+        metavar="YAML",
+        help="A backup config: its archive keys and every manifest on its targets.",
+    ),
+]
+
+
+def _with_dependents(func: F) -> F:
+    for option in reversed(dependents_options):
+        func = option(func)
+    return func
+
+
+@keys_group.command("rewrap")
+@click.argument("path", type=click.Path(dir_okay=False))
+@_with_dependents
+@kek_options
+def rewrap(
+    path: str,
+    subject_keys: Sequence[str],
+    backup_config: str | None,
+    kek_env: str | None,
+    passphrase_env: str | None,
+) -> None:
+    """Move subject keys, archive keys and archive manifests under the primary key."""
+    ring = Keyring.open(path, kek_source(kek_env, passphrase_env))
+    found = _dependents(ring, subject_keys, backup_config)
+    if not found:
+        raise UsageError("nothing to re-wrap: give --subject-keys and/or --backup-config")
+    refused: list[str] = []
+    for dep in found:
+        changed, bad = dep.rewrap()
+        refused += bad
+        click.echo(f"{dep.name}: {changed}", err=True)
+    click.echo(f"primary key {ring.primary().key_id}", err=True)
+    if refused:
+        raise KeyringError(
+            f"{len(refused)} manifest(s) failed authentication and were not re-signed: "
+            + ", ".join(refused)
+        )
+
+
+@keys_group.command("retire")
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.argument("key_id")
+@_with_dependents
+@click.option(
+    "--allow-oldest",
+    is_flag=True,
+    help="Allow retiring the oldest key (only if no unpinned fpe/date-shift used it).",
+)
+@click.option(
+    "--no-dependents",
+    is_flag=True,
+    help="State that no subject key table or backup uses this keyring (nothing to check).",
+)
+@kek_options
+def retire(
+    path: str,
+    key_id: str,
+    subject_keys: Sequence[str],
+    backup_config: str | None,
+    allow_oldest: bool,
+    no_dependents: bool,
+    kek_env: str | None,
+    passphrase_env: str | None,
+) -> None:
+    """Remove an old master key once nothing named here needs it (run rewrap first).
+
+    Refused, with every reason, while KEY_ID is the primary, while a subject key table
+    or archive still depends on it, or while it is the oldest key (see --allow-oldest).
+    Tokens and ciphertexts made by ``protect`` under it cannot be checked from here.
+    """
+    from jikimi.shred import public_key
+
+    if not subject_keys and not backup_config and not no_dependents:
+        raise UsageError(
+            "name what may hold keys wrapped under this keyring (--subject-keys, "
+            "--backup-config), or state --no-dependents"
+        )
+    ring = Keyring.open(path, kek_source(kek_env, passphrase_env))
+    found = _dependents(ring, subject_keys, backup_config)
+    signer = public_key(ring, ring.get(key_id).key_id)
+    ring.retire(key_id, [d.user for d in found], allow_oldest=allow_oldest)
+    click.echo(f"retired key {key_id} ({len(ring.key_ids())} keys left)", err=True)
+    checked = "; ".join(d.name for d in found) or "the keyring only (--no-dependents)"
+    click.echo(f"checked: {checked}", err=True)
+    click.echo(
+        f"destruction certificates it signed still verify on their own; its Ed25519 "
+        f"public key, to keep with them: {signer}"
+    )
 
 
 COMMANDS: list[click.Command] = [keys_group]

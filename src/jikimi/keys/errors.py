@@ -19,3 +19,12 @@ class UnknownKey(KeyringError):
 
 class KekSourceError(UsageError):
     """No usable key-encryption key was supplied (missing env var, malformed value)."""
+
+
+class KeyInUse(KeyringError):
+    """A master key cannot be retired: something still needs it (``uses`` says what)."""
+
+    def __init__(self, key_id: str, uses: tuple[str, ...]) -> None:
+        super().__init__(f"key {key_id} is still in use: " + "; ".join(uses))
+        self.key_id = key_id
+        self.uses = uses

@@ -9,6 +9,11 @@ File layout (JSON, one object)::
 
 Each wrapped key is bound to its id as associated data, so swapping entries inside the file
 is detected. The file is rewritten atomically (temporary file + rename) with mode 0600.
+
+A key's life: created (``create``/``rotate``), primary until the next rotation, then kept
+to open what was made under it; once everything it wrapped or authenticated has been
+re-wrapped under the new primary (``Shredder.rewrap``, ``Archives.rewrap``), ``retire``
+removes it, refusing while any :class:`KeyUser` still reports a dependency.
 """
 
 from __future__ import annotations
@@ -21,12 +26,12 @@ import secrets
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from jikimi.keys.errors import KeyringError, UnknownKey, WrongPassphrase
+from jikimi.keys.errors import KeyInUse, KeyringError, UnknownKey, WrongPassphrase
 from jikimi.keys.kek import KekSource, Passphrase, ScryptParams
 from jikimi.keys.material import SecretKey
 
@@ -44,6 +49,19 @@ def _unb64(text: str) -> bytes:
 
 def _aad(key_id: str) -> bytes:
     return f"{FORMAT}|{key_id}".encode()
+
+
+@runtime_checkable
+class KeyUser(Protocol):
+    """Anything holding keys wrapped, or records authenticated, under master keys: subject
+    key tables (:class:`~jikimi.shred.Shredder`), archives on their targets, …"""
+
+    def uses_of(self, key_id: str) -> Sequence[str]:
+        """What still needs master key ``key_id``, one short phrase each (empty: nothing).
+
+        Phrases name counts, stores and targets, never subjects or key material.
+        """
+        ...
 
 
 class Keyring:
@@ -171,6 +189,35 @@ class Keyring:
         self._primary = key.key_id
         self.save()
         return key
+
+    def retire(
+        self, key_id: str, users: Sequence[KeyUser] = (), *, allow_oldest: bool = False
+    ) -> None:
+        """Remove an old master key for good, once nothing needs it; saves the file.
+
+        Refuses (:class:`KeyInUse`, listing every reason) while ``key_id`` is the primary,
+        while any of ``users`` reports a dependency, or while it is the keyring's oldest
+        key unless ``allow_oldest``: FPE and date-shift operators without a pinned
+        ``key_id`` use the oldest key, so removing it would change their output and leave
+        FPE values made with it irreversible. Data a keyring cannot see (tokens and
+        ciphertexts made by ``protect``, token vaults) is the caller's to check.
+        """
+        if key_id not in self._keys:
+            raise UnknownKey(f"key {key_id} is not in keyring {self.path.name}")
+        uses: list[str] = []
+        if key_id == self._primary:
+            uses.append("it is the primary key (rotate first)")
+        if key_id == next(iter(self._keys)) and not allow_oldest:
+            uses.append(
+                "it is the oldest key, which fpe and date-shift use unless a policy pins "
+                "key_id (pin it, or allow retiring the oldest key if they never used it)"
+            )
+        for user in users:
+            uses.extend(user.uses_of(key_id))
+        if uses:
+            raise KeyInUse(key_id, tuple(uses))
+        del self._keys[key_id]
+        self.save()
 
     def describe(self) -> list[dict[str, str | bool]]:
         """Key ids, creation times and which is primary (no material)."""

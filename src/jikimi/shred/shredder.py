@@ -24,7 +24,15 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from jikimi.keys import KeyStore, UnknownKey
 from jikimi.shred import certificate as cert
-from jikimi.shred.envelope import HEADER_BYTES, KEY_ID_BYTES, NONCE_BYTES, header_for, parse
+from jikimi.shred.envelope import (
+    HEADER_BYTES,
+    KEY_ID_BYTES,
+    MAGIC,
+    NONCE_BYTES,
+    OVERHEAD,
+    header_for,
+    parse,
+)
 from jikimi.shred.errors import (
     DecryptionFailed,
     KeyDestroyed,
@@ -37,6 +45,7 @@ from jikimi.shred.store import SubjectKeyStore, WrappedSubjectKey, now_iso
 _WRAP_PURPOSE = "shred/wrap"
 _WRAP_FORMAT = b"jikimi-subject-key/1|"
 DATA_KEY_BYTES = 32
+Buffer = bytes | bytearray | memoryview
 
 
 def _wrap_aad(key_id: str, subject: str, master_id: str) -> bytes:
@@ -135,6 +144,56 @@ class Shredder:
         sealed = self._aead(key_id).encrypt(nonce, plaintext, header + context)
         return b"".join((header, nonce, sealed))
 
+    def prepare(self, key_id: str) -> None:
+        """Unwrap and cache ``key_id`` now, so that :meth:`seal_into` and :meth:`open_into`
+        on it never reach the key store: call it from the thread that owns the store
+        before handing those calls to worker threads (SQLite connections are per thread).
+        """
+        self._aead(key_id)
+
+    def seal_into(
+        self, key_id: str, plaintext: Buffer, context: bytes, out: bytearray | memoryview
+    ) -> int:
+        """:meth:`encrypt_with` written into ``out`` instead of a new object; returns the
+        envelope's length (``len(plaintext) + OVERHEAD``).
+
+        For bulk data (backup chunks): no allocation and no copy of the plaintext, and the
+        cipher runs without the GIL, so several threads can seal at once.
+        """
+        src = memoryview(plaintext)
+        size = src.nbytes + OVERHEAD
+        view = memoryview(out)
+        if view.nbytes < size:
+            raise ShredError("output buffer too small for the sealed envelope")
+        header = header_for(key_id)
+        nonce = secrets.token_bytes(NONCE_BYTES)
+        view[:HEADER_BYTES] = header
+        view[HEADER_BYTES : HEADER_BYTES + NONCE_BYTES] = nonce
+        body = view[HEADER_BYTES + NONCE_BYTES : size]
+        self._aead(key_id).encrypt_into(nonce, src, header + context, body)
+        return size
+
+    def open_into(self, ciphertext: Buffer, context: bytes, out: bytearray | memoryview) -> int:
+        """:meth:`decrypt` into ``out`` (at least ``len(ciphertext) - OVERHEAD`` bytes);
+        returns the plaintext length. Same errors as :meth:`decrypt`."""
+        blob = memoryview(ciphertext)
+        if blob.nbytes < OVERHEAD or blob[: len(MAGIC)] != MAGIC:
+            raise DecryptionFailed("not a jikimi subject ciphertext")
+        header = bytes(blob[:HEADER_BYTES])
+        aead = self._aead(header[len(MAGIC) :].hex())
+        size = blob.nbytes - OVERHEAD
+        view = memoryview(out)
+        if view.nbytes < size:
+            raise ShredError("output buffer too small for the plaintext")
+        nonce = bytes(blob[HEADER_BYTES : HEADER_BYTES + NONCE_BYTES])
+        try:
+            aead.decrypt_into(
+                nonce, blob[HEADER_BYTES + NONCE_BYTES :], header + context, view[:size]
+            )
+        except InvalidTag:
+            raise DecryptionFailed("ciphertext does not authenticate") from None
+        return size
+
     def decrypt(self, ciphertext: bytes, context: bytes = b"") -> bytes:
         """Open a ciphertext; :class:`KeyDestroyed` once its subject has been erased."""
         env = parse(ciphertext)
@@ -156,6 +215,11 @@ class Shredder:
                 self._store.replace(fresh)
                 changed += 1
         return changed
+
+    def uses_of(self, key_id: str) -> list[str]:
+        """What in this store still needs master key ``key_id`` (a keyring ``KeyUser``)."""
+        n = sum(1 for row in self._store if row.master_id == key_id)
+        return [f"{n} subject key(s) in {self._store!r} are wrapped under it"] if n else []
 
     def erase_subject(
         self,
