@@ -95,6 +95,12 @@ class ArenaTarget:
         start, n = self._at[key]
         return bytes(self._view[start : start + n])
 
+    def get_into(self, key: str, out: bytearray) -> int:  # like LocalTarget: no new object
+        start, n = self._at[key]
+        m = min(n, len(out))
+        out[:m] = self._view[start : start + m]
+        return n
+
     def exists(self, key: str) -> bool:
         return key in self._at
 

@@ -12,7 +12,14 @@ from typing import Any
 
 import pytest
 
-from jikimi.backup import ArchiveCorrupt, Archives, BackupError, LocalTarget, container
+from jikimi.backup import (
+    ArchiveCorrupt,
+    Archives,
+    BackupError,
+    LocalTarget,
+    MemoryTarget,
+    container,
+)
 from jikimi.backup import archive as arc
 from jikimi.backup.archive import MANIFEST, chunk_key, files_key
 from jikimi.keys import MemoryKeyStore
@@ -463,3 +470,80 @@ def test_other_targets_get_their_own_bytes(archives: Archives, tree: Path, tmp_p
     assert {type(v) for v in keeper.objects.values()} == {bytes}  # not views of reused buffers
     out = archives.restore(aid, [keeper], tmp_path / "out")
     assert _snapshot(out / "tree") == _snapshot(tree)
+
+
+def test_extractor_takes_pieces_in_any_order(tmp_path: Path) -> None:
+    entries = [
+        container.Entry("d", "t", 0o755, 0),
+        container.Entry("f", "t/a", 0o640, 7_000_000_000, 5),
+        container.Entry("f", "t/empty", 0o644, 0, 0),
+        container.Entry("f", "t/b", 0o644, 0, 6),
+    ]
+    ex = container.Extractor(tmp_path, entries, "test")
+    ex.write_at(8, memoryview(b"fgh"))  # b's tail, before its head
+    ex.write_at(4, memoryview(b"eabc"))  # a's last byte, b's first three
+    ex.write_at(0, memoryview(b"ABCD"))
+    ex.finish()
+    assert (tmp_path / "t" / "a").read_bytes() == b"ABCDe"
+    assert (tmp_path / "t" / "b").read_bytes() == b"abcfgh"
+    assert (tmp_path / "t" / "empty").read_bytes() == b""
+    assert (tmp_path / "t" / "a").stat().st_mtime_ns == 7_000_000_000
+
+
+def test_extractor_refuses_a_piece_twice(tmp_path: Path) -> None:
+    entries = [container.Entry("d", "t", 0o755, 0), container.Entry("f", "t/a", 0o644, 0, 4)]
+    ex = container.Extractor(tmp_path, entries, "test")
+    ex.write_at(0, memoryview(b"abcd"))
+    with pytest.raises(ArchiveCorrupt, match="twice"):
+        ex.write_at(0, memoryview(b"ab"))
+    with pytest.raises(ArchiveCorrupt, match="more bytes"):
+        ex.write_at(2, memoryview(b"abc"))
+    ex.abort()
+
+
+@pytest.mark.parametrize("workers", [1, 2, 4])
+def test_consume_chunks_raises_the_lowest_failure_and_stops(workers: int) -> None:
+    seen: list[int] = []
+
+    def open_chunk(index: int, buf: bytearray) -> int:
+        if index in (3, 5):
+            raise ArchiveCorrupt(f"chunk {index} fails authentication")
+        buf[:1] = bytes([index])
+        return 1
+
+    def consume(index: int, view: memoryview) -> None:
+        assert view.tobytes() == bytes([index])
+        seen.append(index)
+
+    with pytest.raises(ArchiveCorrupt, match="chunk 3 "):
+        container.consume_chunks(100, open_chunk, consume, 16, workers)
+    assert 3 not in seen and {0, 1, 2} <= set(seen) and len(seen) < 100 - 2
+    seen.clear()
+
+    def intact(index: int, buf: bytearray) -> int:
+        buf[:1] = bytes([index])
+        return 1
+
+    container.consume_chunks(7, intact, consume, 16, workers)
+    assert sorted(seen) == list(range(7))
+
+
+def test_local_target_get_into(tmp_path: Path) -> None:
+    t = LocalTarget("t", tmp_path, "KR")
+    t.put("a/b", b"0123456789")
+    buf = bytearray(16)
+    assert t.get_into("a/b", buf) == 10 and buf[:10] == b"0123456789"
+    small = bytearray(4)
+    assert t.get_into("a/b", small) == 10 and small == b"0123"  # too long: full length
+    with pytest.raises(BackupError, match="missing"):
+        t.get_into("a/c", buf)
+
+
+def test_restore_from_a_target_without_get_into(tree: Path, tmp_path: Path) -> None:
+    archives = Archives(MemoryKeyStore(), MemorySubjectKeyStore())
+    mem = MemoryTarget("mem", "KR")
+    aid = archives.create(tree, [mem], chunk_size=CHUNK)
+    out = archives.restore(aid, [mem], tmp_path / "out", workers=2)
+    for p in tree.rglob("*"):
+        if p.is_file() and not p.is_symlink():
+            assert (out / tree.name / p.relative_to(tree)).read_bytes() == p.read_bytes()

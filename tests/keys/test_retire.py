@@ -14,6 +14,8 @@ from jikimi.backup.archive import MANIFEST
 from jikimi.cli.main import cli
 from jikimi.keys import KeyInUse, Keyring, KeyUser, RawKek, UnknownKey
 from jikimi.shred import Shredder, SqliteSubjectKeyStore
+from jikimi.transform import FieldContext, SqliteTokenVault, VaultError
+from jikimi.transform.token import TokenConfig, VaultedToken
 
 KEK = b"r" * 32
 
@@ -125,6 +127,44 @@ def test_rewrap_does_not_bless_a_tampered_manifest(
         ring.retire(old, [archives.key_user([seoul])], allow_oldest=True)
 
 
+def test_vault_blocks_retire_while_it_holds_tokens_of_the_key(
+    ring: Keyring, tmp_path: Path
+) -> None:
+    phone = FieldContext(entity="PHONE")
+    old = ring.primary().key_id
+    with SqliteTokenVault(tmp_path / "tokens.db") as vault:
+        tokens = VaultedToken(TokenConfig(), ring, vault).protect(["010-1234-5678"] * 3, phone)
+        ring.rotate()
+        VaultedToken(TokenConfig(), ring, vault).protect(["010-0000-0000"], phone)
+        assert isinstance(vault, KeyUser)
+        assert vault.uses_of(ring.primary().key_id) == [
+            f"1 vaulted token(s) in token vault {vault.path} were made with it "
+            "(revealing them needs it)"
+        ]
+        with pytest.raises(KeyInUse, match=r"1 vaulted token\(s\) in token vault .*tokens\.db"):
+            ring.retire(old, [vault], allow_oldest=True)
+        assert old in Keyring.open(ring.path, RawKek(KEK)).key_ids()  # nothing was removed
+        # still revealable: the refusal is what kept the key
+        fresh = Keyring.open(ring.path, RawKek(KEK))
+        assert VaultedToken(TokenConfig(), fresh, vault).reveal(tokens, phone)[0] == (
+            "010-1234-5678"
+        )
+    with SqliteTokenVault(tmp_path / "other.db") as other:
+        other.record([("t", "PHONE", ring.primary().key_id, b"opaque")])
+        assert other.uses_of(old) == []
+        ring.retire(old, [other], allow_oldest=True)  # a vault without its tokens: no block
+    assert old not in Keyring.open(ring.path, RawKek(KEK)).key_ids()
+
+
+def test_unreadable_vault_refuses_rather_than_passes(ring: Keyring, tmp_path: Path) -> None:
+    ring.rotate()
+    bogus = tmp_path / "bogus.db"
+    bogus.write_bytes(b"not a database" * 100)
+    with pytest.raises(VaultError):
+        ring.retire(ring.key_ids()[0], [SqliteTokenVault(bogus, create=False)], allow_oldest=True)
+    assert len(Keyring.open(ring.path, RawKek(KEK)).key_ids()) == 2
+
+
 # -- CLI --------------------------------------------------------------------------------
 @pytest.fixture
 def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ring: Keyring, data: Path) -> Path:
@@ -178,3 +218,24 @@ def test_cli_rewrap_needs_something(env: Path) -> None:
     assert res.exit_code == 2 and "nothing to re-wrap" in res.stderr
     res = run("keys", "rewrap", "ring.json", "--subject-keys", "nope.db", "--kek-env", "TEST_KEK")
     assert res.exit_code == 2 and "does not exist" in res.stderr
+
+
+def test_cli_retire_names_the_vault(env: Path, ring: Keyring) -> None:
+    old = ring.primary().key_id
+    with SqliteTokenVault(env / "tokens.db") as vault:
+        VaultedToken(TokenConfig(), ring, vault).protect(["kim"], FieldContext(entity="NAME"))
+    kek = ["--kek-env", "TEST_KEK"]
+    assert run("keys", "rotate", "ring.json", *kek).exit_code == 0
+    res = run("keys", "retire", "ring.json", old, "--allow-oldest", "--vault", "nope.db", *kek)
+    assert res.exit_code == 2 and "token vault nope.db does not exist" in res.stderr
+    res = run("keys", "retire", "ring.json", old, "--allow-oldest", "--vault", "tokens.db", *kek)
+    assert res.exit_code == 1 and "still in use" in res.stderr
+    assert "1 vaulted token(s) in token vault tokens.db" in res.stderr
+    assert "kim" not in res.stderr
+    assert old in Keyring.open(env / "ring.json", RawKek(KEK)).key_ids()
+    with SqliteTokenVault(env / "other.db") as other:  # only tokens of another key
+        other.record([("t", "NAME", "0123abcd", b"opaque")])
+    res = run("keys", "retire", "ring.json", old, "--allow-oldest", "--vault", "other.db", *kek)
+    assert res.exit_code == 0, res.output
+    assert "checked: token vault other.db" in res.stderr
+    assert old not in Keyring.open(env / "ring.json", RawKek(KEK)).key_ids()

@@ -9,9 +9,10 @@ actually read rather than the sizes seen when the walk started.
 
 Three stages overlap on creation: the calling thread reads files into buffers, a small
 pool seals them (AES-GCM runs without the GIL), and one thread stores sealed chunks *in
-order*, so a writer killed after chunk *n* has stored exactly chunks 0…n. Verify and
-restore run the mirror image: a pool fetches and opens chunks ahead, the calling thread
-consumes them in order.
+order*, so a writer killed after chunk *n* has stored exactly chunks 0…n. Verify runs
+the mirror image: a pool fetches and opens chunks ahead, the calling thread consumes them
+in order. Restore does not wait for order: each worker thread fetches, authenticates and
+decrypts a chunk into its own buffer, then writes it at its offset (``pwrite``).
 
 Restore trusts nothing in the table: every path must be relative, without ``.``/``..`` or
 empty parts, listed once, with every ancestor listed as a directory; files are created
@@ -21,6 +22,7 @@ and each must resolve inside the restore root, lexically *and* once made.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import io
 import json
@@ -304,25 +306,104 @@ def read_chunks(
         pool.shutdown(wait=True, cancel_futures=True)
 
 
+def consume_chunks(
+    count: int,
+    open_chunk: Callable[[int, bytearray], int],
+    consume: Callable[[int, memoryview], None],
+    chunk_size: int,
+    workers: int,
+) -> None:
+    """Open every chunk and hand its plaintext to ``consume(index, view)``, on ``workers``
+    threads (the caller is one of them), in no particular order.
+
+    Each thread reuses one buffer: a chunk is opened (fetched, authenticated, decrypted)
+    into it and consumed from it while its bytes are still in the CPU cache, and no
+    chunk waits for the one before it. ``consume`` must therefore be thread-safe and
+    place bytes by index. After a failure no further chunk is started; the failure of
+    the lowest index is raised once every thread has stopped (chunks are handed out in
+    index order, so every lower chunk was started and ran to its end).
+    """
+    lock = threading.Lock()
+    state = {"next": 0}
+    errors: list[tuple[int, BaseException]] = []
+    failed = threading.Event()
+
+    def run() -> None:
+        buf = bytearray(chunk_size)
+        while not failed.is_set():
+            with lock:
+                index = state["next"]
+                state["next"] = index + 1
+            if index >= count:
+                return
+            try:
+                n = open_chunk(index, buf)
+                consume(index, memoryview(buf)[:n])
+            except BaseException as exc:
+                with lock:
+                    errors.append((index, exc))
+                failed.set()
+                return
+
+    threads = [
+        threading.Thread(target=run, name=f"jikimi-open-{n}", daemon=True)
+        for n in range(max(1, min(workers, count)) - 1)
+    ]
+    for t in threads:
+        t.start()
+    try:
+        run()
+    except BaseException:  # e.g. KeyboardInterrupt outside open/consume: stop the others
+        failed.set()
+        raise
+    finally:
+        for t in threads:
+            t.join()
+    if errors:
+        raise min(errors, key=lambda e: e[0])[1]
+
+
 # -- restoring ---------------------------------------------------------------------------
-def _write_all(fd: int, view: memoryview) -> None:
+def _pwrite_all(fd: int, view: memoryview, offset: int) -> None:
     while view:
-        n = os.write(fd, view)
+        n = os.pwrite(fd, view, offset)
         view = view[n:]
+        offset += n
+
+
+@dataclass(slots=True)
+class _Open:
+    """A file being written: its descriptor and the bytes it still waits for."""
+
+    fd: int
+    left: int
 
 
 class Extractor:
-    """Writes the content stream into the files of a checked table under ``root``."""
+    """Writes the content stream into the files of a checked table under ``root``.
+
+    :meth:`write_at` may be called from several threads at once with pieces of the
+    stream in any order: each piece goes to its files with ``pwrite`` at its offset. A
+    file is created (``O_EXCL | O_NOFOLLOW``) when its first piece arrives and gets its
+    mode and mtime, and is closed, by whichever thread writes its last byte.
+    """
 
     def __init__(self, root: Path, entries: Sequence[Entry], where: str) -> None:
         check_table(entries, where)
         self._root = root
         self._where = where
         self._entries = entries
-        self._files = iter([e for e in entries if e.kind == "f"])
-        self._fd: int | None = None
-        self._cur: Entry | None = None
-        self._left = 0
+        self._files = [e for e in entries if e.kind == "f" and e.size]
+        self._starts: list[int] = []
+        pos = 0
+        for e in self._files:
+            self._starts.append(pos)
+            pos += e.size
+        self._total = pos
+        self._lock = threading.Lock()
+        self._open: dict[int, _Open] = {}
+        self._done: set[int] = set()
+        self._pos = 0  # for write(): the end of what was written in order
         for e in entries:
             if e.kind == "d":
                 os.mkdir(self._path(e), 0o700)
@@ -330,48 +411,70 @@ class Extractor:
     def _path(self, e: Entry) -> str:
         return os.path.join(self._root, *e.path.split("/"))
 
-    def _open(self, e: Entry) -> int:
+    def _create(self, e: Entry) -> int:
         try:
             return os.open(self._path(e), _OPEN_NEW, 0o600)
         except FileExistsError:
             raise ArchiveCorrupt(f"file table of {self._where} names a file twice") from None
 
-    def _close(self) -> None:
-        assert self._fd is not None and self._cur is not None
-        fd, e = self._fd, self._cur
-        self._fd, self._cur = None, None
+    @staticmethod
+    def _seal(fd: int, e: Entry) -> None:
         try:
             os.fchmod(fd, (e.mode & _MODE_MASK) | 0o600)
             os.utime(fd, ns=(e.mtime_ns, e.mtime_ns))
         finally:
             os.close(fd)
 
-    def _next(self) -> bool:
-        """Open the next file that has contents (creating empty ones on the way)."""
-        for e in self._files:
-            self._cur, self._fd, self._left = e, self._open(e), e.size
-            if e.size:
-                return True
-            self._close()
-        return False
+    def _acquire(self, n: int) -> int:
+        with self._lock:
+            f = self._open.get(n)
+            if f is None:
+                if n in self._done:  # only reachable by overlapping pieces
+                    raise ArchiveCorrupt(f"{self._where} writes a file twice")
+                f = self._open[n] = _Open(self._create(self._files[n]), self._files[n].size)
+            return f.fd
+
+    def _release(self, n: int, wrote: int) -> None:
+        with self._lock:
+            f = self._open[n]
+            f.left -= wrote
+            if f.left > 0:
+                return
+            del self._open[n]
+            self._done.add(n)
+        self._seal(f.fd, self._files[n])
+
+    def write_at(self, offset: int, view: memoryview) -> None:
+        """Write ``view``, the stream's bytes from ``offset`` on, into its files."""
+        end = offset + len(view)
+        if end > self._total:
+            raise ArchiveCorrupt(f"{self._where} holds more bytes than its file table")
+        n = bisect.bisect_right(self._starts, offset) - 1
+        pos = offset
+        while pos < end:
+            start = self._starts[n]
+            take = min(start + self._files[n].size, end) - pos
+            fd = self._acquire(n)
+            try:
+                _pwrite_all(fd, view[pos - offset : pos - offset + take], pos - start)
+            finally:
+                self._release(n, take)
+            pos += take
+            n += 1
 
     def write(self, view: memoryview) -> None:
-        pos, end = 0, len(view)
-        while pos < end:
-            if self._fd is None and not self._next():
-                raise ArchiveCorrupt(f"{self._where} holds more bytes than its file table")
-            assert self._fd is not None
-            take = min(self._left, end - pos)
-            _write_all(self._fd, view[pos : pos + take])
-            pos += take
-            self._left -= take
-            if not self._left:
-                self._close()
+        """Append ``view`` to what was written before (one thread, in order)."""
+        self.write_at(self._pos, view)
+        self._pos += len(view)
 
     def finish(self) -> None:
-        """Check every file is complete, then make links and set directory metadata."""
-        if self._fd is not None or self._next():
+        """Check every file is complete, create the empty ones, then make links and set
+        directory metadata."""
+        if self._open or len(self._done) != len(self._files):
             raise ArchiveCorrupt(f"{self._where} holds fewer bytes than its file table")
+        for e in self._entries:
+            if e.kind == "f" and not e.size:
+                self._seal(self._create(e), e)
         links = [e for e in self._entries if e.kind == "l"]
         for e in links:  # all made first: one link can change where another resolves
             try:
@@ -392,9 +495,13 @@ class Extractor:
                 os.utime(path, ns=(e.mtime_ns, e.mtime_ns))
 
     def abort(self) -> None:
-        if self._fd is not None:
-            os.close(self._fd)
-            self._fd = None
+        """Close every file still open (call once no thread writes any more)."""
+        with self._lock:
+            fds = [f.fd for f in self._open.values()]
+            self._open.clear()
+        for fd in fds:
+            with contextlib.suppress(OSError):
+                os.close(fd)
 
 
 def check_chunk_size(value: Any, where: str) -> int:
@@ -410,6 +517,7 @@ __all__ = [
     "SourceReadError",
     "check_chunk_size",
     "check_table",
+    "consume_chunks",
     "decode_table",
     "default_workers",
     "encode_table",

@@ -44,7 +44,13 @@ class Target(Protocol):
         """
         ...
 
-    def get(self, key: str) -> bytes: ...
+    def get(self, key: str) -> bytes:
+        """The object's bytes. A target may also offer ``get_into(key, out) -> int``
+        (jikimi's :class:`LocalTarget` does): read the object into the writable buffer
+        ``out`` and return its length; an object longer than ``out`` returns its full
+        length with only a prefix read. Restore and verify then reuse one buffer per
+        thread instead of a fresh object per chunk."""
+        ...
 
     def exists(self, key: str) -> bool: ...
 
@@ -102,6 +108,24 @@ class LocalTarget:
             return self._path(key).read_bytes()
         except FileNotFoundError:
             raise BackupError(f"object {key} is missing on target {self.name}") from None
+
+    def get_into(self, key: str, out: bytearray | memoryview) -> int:
+        """Read the object into ``out``; returns its length (see :class:`Target`)."""
+        try:
+            fd = os.open(self._path(key), os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+        except FileNotFoundError:
+            raise BackupError(f"object {key} is missing on target {self.name}") from None
+        try:
+            view = memoryview(out).cast("B")
+            got = 0
+            while got < len(view):
+                n = os.readv(fd, [view[got:]])
+                if not n:
+                    return got
+                got += n
+            return max(got, os.fstat(fd).st_size)
+        finally:
+            os.close(fd)
 
     def exists(self, key: str) -> bool:
         return self._path(key).is_file()

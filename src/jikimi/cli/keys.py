@@ -3,8 +3,9 @@ keyring options other commands (``protect``, ``reveal``) share.
 
 A master key's retirement is three steps: ``rotate`` (a new primary), ``rewrap`` (subject
 keys, archive keys and archive manifests move under it), ``retire OLD_ID`` (refused, with
-the reasons, while anything named by ``--subject-keys`` / ``--backup-config`` still needs
-the old key).
+the reasons, while anything named by ``--subject-keys`` / ``--backup-config`` / ``--vault``
+still needs the old key; vaulted tokens cannot be re-wrapped, so a vault holding tokens
+made with the old key keeps it in use).
 
 The KEK comes from ``--kek-env VAR`` (base64 256-bit key), ``--passphrase-env VAR``, AWS KMS
 (``JIKIMI_KMS_URI`` naming the key, ``JIKIMI_KMS_KEY_FILE`` where the wrapped KEK is kept),
@@ -261,9 +262,16 @@ def rewrap(
     help="Allow retiring the oldest key (only if no unpinned fpe/date-shift used it).",
 )
 @click.option(
+    "--vault",
+    "vaults",
+    multiple=True,
+    metavar="DB",
+    help="A token vault (SQLite) whose tokens were made with this keyring (repeatable).",
+)
+@click.option(
     "--no-dependents",
     is_flag=True,
-    help="State that no subject key table or backup uses this keyring (nothing to check).",
+    help="State that no subject key table, backup or vault uses this keyring.",
 )
 @kek_options
 def retire(
@@ -271,6 +279,7 @@ def retire(
     key_id: str,
     subject_keys: Sequence[str],
     backup_config: str | None,
+    vaults: Sequence[str],
     allow_oldest: bool,
     no_dependents: bool,
     kek_env: str | None,
@@ -278,23 +287,35 @@ def retire(
 ) -> None:
     """Remove an old master key once nothing named here needs it (run rewrap first).
 
-    Refused, with every reason, while KEY_ID is the primary, while a subject key table
-    or archive still depends on it, or while it is the oldest key (see --allow-oldest).
-    Tokens and ciphertexts made by ``protect`` under it cannot be checked from here.
+    Refused, with every reason, while KEY_ID is the primary, while a subject key table,
+    archive or token vault still depends on it, or while it is the oldest key (see
+    --allow-oldest). Tokens and ciphertexts made by ``protect`` outside a vault cannot be
+    checked from here.
     """
     from jikimi.shred import public_key
+    from jikimi.transform.vault import SqliteTokenVault
 
-    if not subject_keys and not backup_config and not no_dependents:
+    if not subject_keys and not backup_config and not vaults and not no_dependents:
         raise UsageError(
             "name what may hold keys wrapped under this keyring (--subject-keys, "
-            "--backup-config), or state --no-dependents"
+            "--backup-config, --vault), or state --no-dependents"
         )
+    for db in vaults:
+        if not os.path.isfile(db):
+            raise UsageError(f"token vault {db} does not exist")
     ring = Keyring.open(path, kek_source(kek_env, passphrase_env))
     found = _dependents(ring, subject_keys, backup_config)
-    signer = public_key(ring, ring.get(key_id).key_id)
-    ring.retire(key_id, [d.user for d in found], allow_oldest=allow_oldest)
+    opened = [SqliteTokenVault(db, create=False) for db in vaults]
+    try:
+        signer = public_key(ring, ring.get(key_id).key_id)
+        users: list[KeyUser] = [d.user for d in found]
+        ring.retire(key_id, [*users, *opened], allow_oldest=allow_oldest)
+    finally:
+        for vault in opened:
+            vault.close()
     click.echo(f"retired key {key_id} ({len(ring.key_ids())} keys left)", err=True)
-    checked = "; ".join(d.name for d in found) or "the keyring only (--no-dependents)"
+    names = [d.name for d in found] + [f"token vault {db}" for db in vaults]
+    checked = "; ".join(names) or "the keyring only (--no-dependents)"
     click.echo(f"checked: {checked}", err=True)
     click.echo(
         f"destruction certificates it signed still verify on their own; its Ed25519 "

@@ -53,8 +53,9 @@ def _aad(key_id: str) -> bytes:
 
 @runtime_checkable
 class KeyUser(Protocol):
-    """Anything holding keys wrapped, or records authenticated, under master keys: subject
-    key tables (:class:`~jikimi.shred.Shredder`), archives on their targets, …"""
+    """Anything holding keys wrapped, records authenticated, or values sealed under master
+    keys: subject key tables (:class:`~jikimi.shred.Shredder`), archives on their targets,
+    token vaults (:class:`~jikimi.transform.vault.SqliteTokenVault`), …"""
 
     def uses_of(self, key_id: str) -> Sequence[str]:
         """What still needs master key ``key_id``, one short phrase each (empty: nothing).
@@ -199,8 +200,9 @@ class Keyring:
         while any of ``users`` reports a dependency, or while it is the keyring's oldest
         key unless ``allow_oldest``: FPE and date-shift operators without a pinned
         ``key_id`` use the oldest key, so removing it would change their output and leave
-        FPE values made with it irreversible. Data a keyring cannot see (tokens and
-        ciphertexts made by ``protect``, token vaults) is the caller's to check.
+        FPE values made with it irreversible. Data a keyring cannot see is the
+        caller's to name in ``users`` (token vaults: ``SqliteTokenVault``); tokens and
+        ciphertexts made by ``protect`` outside a vault cannot be checked at all.
         """
         if key_id not in self._keys:
             raise UnknownKey(f"key {key_id} is not in keyring {self.path.name}")

@@ -167,6 +167,29 @@ class SqliteTokenVault:
                 ) from None
         return out
 
+    def uses_of(self, key_id: str) -> list[str]:
+        """What in this vault still needs master key ``key_id`` (a keyring ``KeyUser``):
+        its rows made with that key can only be revealed with it, and re-wrapping cannot
+        move them (the token itself is derived from the key). Names a count and the
+        file, never a token or value; an unreadable vault raises :class:`VaultError`."""
+        with self._lock:
+            conn = self._connection()
+            try:
+                row = conn.execute(
+                    "SELECT count(*) FROM tokens WHERE key_id = ?", (key_id,)
+                ).fetchone()
+            except sqlite3.Error as exc:
+                raise VaultError(
+                    f"token vault {self.path.name} cannot be read ({_sqlite_reason(exc)})"
+                ) from None
+        n = int(row[0])
+        if not n:
+            return []
+        return [
+            f"{n} vaulted token(s) in token vault {self.path} were made with it "
+            "(revealing them needs it)"
+        ]
+
     def __len__(self) -> int:
         with self._lock:
             row = self._connection().execute("SELECT count(*) FROM tokens").fetchone()
