@@ -1,14 +1,15 @@
 """Backup/restore throughput against raw AES-256-GCM, and the time to erase one subject.
 
 Run:  python benchmarks/bench_backup.py [--mb 2048] [--subjects 1000000] [--workers N]
+                                       [--repeat 3]
 
 Prints MB/s for raw AES-GCM (same chunk size, same process, one core, best of three;
 ``encrypt`` and the faster ``encrypt_into``), then backup create, verify and restore of
-``--mb`` MB of random files to an in-memory target and to a local directory, each as a
-share of both raw figures; beside the local run, the disk's own speed without crypto
-(4 MiB files with fsync, as the local target writes; plain file writes, as restore
-writes). Then the time to erase one subject from a SQLite subject key table holding
-``--subjects`` keys (``--subjects 0`` skips it).
+``--mb`` MB of random files to an in-memory target and to a local directory (median,
+lowest and highest of ``--repeat`` runs), each as a share of both raw figures; beside
+the local run, the disk's own speed without crypto (4 MiB files with fsync, as the local
+target writes; plain file writes, as restore writes). Then the time to erase one subject
+from a SQLite subject key table holding ``--subjects`` keys (``--subjects 0`` skips it).
 Data lives under ``--dir`` (default: the system temporary directory) and is removed.
 """
 
@@ -95,11 +96,9 @@ class ArenaTarget:
         start, n = self._at[key]
         return bytes(self._view[start : start + n])
 
-    def get_into(self, key: str, out: bytearray) -> int:  # like LocalTarget: no new object
+    def get_view(self, key: str) -> memoryview:  # like MemoryTarget: no copy
         start, n = self._at[key]
-        m = min(n, len(out))
-        out[:m] = self._view[start : start + m]
-        return n
+        return self._view[start : start + n].toreadonly()
 
     def exists(self, key: str) -> bool:
         return key in self._at
@@ -135,7 +134,23 @@ def _rate(total: int, step: Callable[[], object]) -> float:
     return total / (time.perf_counter() - t) / 1e6
 
 
-def bench_archive(mb: int, work: Path, workers: int | None) -> list[tuple[str, float]]:
+Rates = tuple[float, float, float]  # median, lowest, highest MB/s
+
+
+def _rates(
+    total: int, step: Callable[[], object], repeat: int, before: Callable[[], object] | None = None
+) -> Rates:
+    """``step`` timed ``repeat`` times (``before`` runs untimed ahead of each): this VM's
+    memory and page-cache speed swings by 2x between runs, so one run says little."""
+    got = []
+    for _ in range(repeat):
+        if before is not None:
+            before()
+        got.append(_rate(total, step))
+    return statistics.median(got), min(got), max(got)
+
+
+def bench_archive(mb: int, work: Path, workers: int | None, repeat: int) -> list[tuple[str, Rates]]:
     src = work / "data"
     src.mkdir()
     per = 64 * 1024 * 1024
@@ -166,27 +181,28 @@ def bench_archive(mb: int, work: Path, workers: int | None) -> list[tuple[str, f
                 for _ in range(per // DEFAULT_CHUNK):
                     fh.write(chunk)
 
-    _warm(work, total)
-    disk_fsync = _rate(total, fsync_write)
-    shutil.rmtree(plain)
-    _warm(work, total)
-    plain.mkdir()
-    disk_plain = _rate(total, file_write)
+    def fresh_dir() -> None:
+        shutil.rmtree(plain, ignore_errors=True)
+        _warm(work, total)
+        plain.mkdir()
+
+    disk_fsync = _rates(total, fsync_write, repeat, fresh_dir)
+    disk_plain = _rates(total, file_write, repeat, fresh_dir)
     shutil.rmtree(plain)
     os.sync()
     archives = Archives(MemoryKeyStore(), MemorySubjectKeyStore())
     fresh = MemoryTarget("memory", "KR")  # allocates per object: first-touch page faults
-    rows = [("create, MemoryTarget", _rate(total, lambda: archives.create(src, [fresh])))]
+    rows = [("create, MemoryTarget", _rates(total, lambda: archives.create(src, [fresh]), 1))]
     fresh = MemoryTarget("dropped", "KR")
-    arena = ArenaTarget("memory", total + total // 64 + (1 << 24))
-    rows += _cycle(archives, src, arena, work, total, workers)
+    arena = ArenaTarget("memory", repeat * (total + total // 64 + (1 << 24)))
+    rows += _cycle(archives, src, arena, work, total, workers, repeat)
     del arena
     shutil.rmtree(work / "restored-memory")
     os.sync()
     rows.append(("disk: 4 MiB files + fsync", disk_fsync))
     rows.append(("disk: file write, no fsync", disk_plain))
     local = LocalTarget("local", work / "target", "KR")
-    rows += _cycle(archives, src, local, work, total, workers)
+    rows += _cycle(archives, src, local, work, total, workers, repeat)
     return rows
 
 
@@ -197,7 +213,8 @@ def _cycle(
     work: Path,
     total: int,
     workers: int | None,
-) -> list[tuple[str, float]]:
+    repeat: int,
+) -> list[tuple[str, Rates]]:
     """create, verify, restore of ``src`` on ``target``; MB/s of each."""
     where = "memory target" if isinstance(target, ArenaTarget) else "local directory"
     ids: list[str] = []
@@ -205,18 +222,31 @@ def _cycle(
     rows = [
         (
             f"create, {where}",
-            _rate(total, lambda: ids.append(archives.create(src, [target], workers=workers))),
+            _rates(
+                total,
+                lambda: ids.append(archives.create(src, [target], workers=workers)),
+                repeat,
+            ),
         ),
         (
             f"verify, {where}",
-            _rate(total, lambda: archives.verify(ids[0], [target], workers=workers)),
+            _rates(total, lambda: archives.verify(ids[0], [target], workers=workers), repeat),
         ),
     ]
-    _warm(work, total)  # no writeback of earlier steps, no first touch of guest RAM
+
+    def fresh_out() -> None:  # no writeback of earlier steps, no first touch of guest RAM
+        shutil.rmtree(out, ignore_errors=True)
+        _warm(work, total)
+
     rows.append(
         (
             f"restore, {where}",
-            _rate(total, lambda: archives.restore(ids[0], [target], out, workers=workers)),
+            _rates(
+                total,
+                lambda: archives.restore(ids[0], [target], out, workers=workers),
+                repeat,
+                fresh_out,
+            ),
         )
     )
     return rows
@@ -267,6 +297,7 @@ def main() -> None:
     ap.add_argument("--subjects", type=int, default=1_000_000)
     ap.add_argument("--workers", type=int, default=None, help="sealing threads (default: auto)")
     ap.add_argument("--dir", default=None, help="where to put the data (default: temp dir)")
+    ap.add_argument("--repeat", type=int, default=3, help="runs per step; median is printed")
     args = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="jikimi-bench-backup-", dir=args.dir))
     try:
@@ -274,9 +305,16 @@ def main() -> None:
         enc, into = rates["encrypt"], rates["encrypt_into"]
         print(f"cores: {os.cpu_count()}, sealing threads: {args.workers or 'auto'}")
         print(f"raw AES-256-GCM, 4 MiB, one core: encrypt {enc:.0f} MB/s, encrypt_into {into:.0f}")
-        print(f"{'step':<26} {'data':>7} {'MB/s':>8}  {'% encrypt':>9} {'% into':>7}")
-        for name, rate in bench_archive(args.mb, work, args.workers):
-            print(f"{name:<26} {args.mb:>4} MB {rate:8.0f}  {rate / enc:9.1%} {rate / into:7.1%}")
+        print(f"median of {args.repeat} runs per step (create, MemoryTarget: one run)")
+        print(
+            f"{'step':<26} {'data':>7} {'MB/s':>8}  {'% encrypt':>9} {'% into':>7}"
+            f"  {'lowest-highest % encrypt':>24}"
+        )
+        for name, (rate, lo, hi) in bench_archive(args.mb, work, args.workers, args.repeat):
+            print(
+                f"{name:<26} {args.mb:>4} MB {rate:8.0f}  {rate / enc:9.1%} {rate / into:7.1%}"
+                f"  {lo / enc:11.1%} - {hi / enc:.1%}"
+            )
         if args.subjects:
             populate, erase, raw_delete = bench_erase(args.subjects, work)
             print(f"subject keys populated: {args.subjects:,} in {populate:.1f} s")

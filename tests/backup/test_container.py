@@ -539,11 +539,32 @@ def test_local_target_get_into(tmp_path: Path) -> None:
         t.get_into("a/c", buf)
 
 
-def test_restore_from_a_target_without_get_into(tree: Path, tmp_path: Path) -> None:
+class _GetOnly:
+    """The minimal :class:`Target`: ``get`` only, neither ``get_into`` nor ``get_view``."""
+
+    def __init__(self, inner: MemoryTarget) -> None:
+        self._inner = inner
+        self.name, self.region = inner.name, inner.region
+        self.takes_views = inner.takes_views
+        self.put, self.get, self.exists = inner.put, inner.get, inner.exists
+        self.list, self.delete, self.location = inner.list, inner.delete, inner.location
+
+
+@pytest.mark.parametrize("minimal", [False, True], ids=["get_view", "get-only"])
+def test_restore_without_get_into(tree: Path, tmp_path: Path, minimal: bool) -> None:
     archives = Archives(MemoryKeyStore(), MemorySubjectKeyStore())
     mem = MemoryTarget("mem", "KR")
-    aid = archives.create(tree, [mem], chunk_size=CHUNK)
-    out = archives.restore(aid, [mem], tmp_path / "out", workers=2)
+    target: Any = _GetOnly(mem) if minimal else mem
+    assert hasattr(target, "get_view") is not minimal
+    aid = archives.create(tree, [target], chunk_size=CHUNK)
+    out = archives.restore(aid, [target], tmp_path / "out", workers=2)
     for p in tree.rglob("*"):
         if p.is_file() and not p.is_symlink():
             assert (out / tree.name / p.relative_to(tree)).read_bytes() == p.read_bytes()
+    key = chunk_key(aid, 1)
+    sealed = bytearray(mem.get(key))
+    sealed[-1] ^= 1
+    mem.put(key, sealed)
+    with pytest.raises(ArchiveCorrupt, match="chunk 1"):
+        archives.restore(aid, [target], tmp_path / "again", workers=2)
+    assert not (tmp_path / "again").exists()

@@ -380,10 +380,13 @@ class Archives:
         stored = list(body.get("chunk_bytes", ()))
         fmt = str(body["format"])
 
+        get_view = getattr(target, "get_view", None)
         get_into = getattr(target, "get_into", None)
         local = threading.local()  # one reused buffer per thread for get_into
 
         def fetch(key: str) -> bytes | memoryview:
+            if get_view is not None:
+                return memoryview(get_view(key))
             if get_into is None:
                 return target.get(key)
             buf = getattr(local, "buf", None)

@@ -49,7 +49,9 @@ class Target(Protocol):
         (jikimi's :class:`LocalTarget` does): read the object into the writable buffer
         ``out`` and return its length; an object longer than ``out`` returns its full
         length with only a prefix read. Restore and verify then reuse one buffer per
-        thread instead of a fresh object per chunk."""
+        thread instead of a fresh object per chunk. A target that holds its objects in
+        memory may offer ``get_view(key) -> memoryview`` instead (read-only, no copy;
+        :class:`MemoryTarget` does)."""
         ...
 
     def exists(self, key: str) -> bool: ...
@@ -186,6 +188,10 @@ class MemoryTarget:
             return self._objects[key]
         except KeyError:
             raise BackupError(f"object {key} is missing on target {self.name}") from None
+
+    def get_view(self, key: str) -> memoryview:
+        """The stored object without a copy (see :class:`Target`)."""
+        return memoryview(self.get(key))
 
     def exists(self, key: str) -> bool:
         return key in self._objects
