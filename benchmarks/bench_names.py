@@ -2,20 +2,25 @@
 
     python benchmarks/bench_names.py                # 8 MB mixed corpus + 2 MB stress text
     python benchmarks/bench_names.py --size-mb 20
+    python benchmarks/bench_names.py --ner          # adds "full + ner" (extra [ner])
 
 Two texts: the mixed ko/zh/en benchmark corpus from jikimi.testing, and a stress text made
 of sentences dense in what the name and address anchors react to (family-name syllables
 before honorifics, province and district names, English given names, road names with
 numbers) but holding almost no real candidates, which shows the cost of rejected anchors.
-Figures are single-core and noisy on a shared machine.
+With ``--ner`` a last column adds the model-based name taggers (Kiwi for Korean, jieba for
+Chinese) to the full set, and the taggers' own speed is printed per MB of the text they
+read (lines in their script). Figures are single-core and noisy on a shared machine.
 """
 
 from __future__ import annotations
 
 import argparse
 import random
+import re
 import time
 
+from jikimi.detect.ner import taggers_for
 from jikimi.scanner import engine_for
 from jikimi.testing.corpus import make_corpus
 from jikimi.types import EntityId
@@ -48,8 +53,10 @@ def stress_text(size_bytes: int, seed: int = 0) -> str:
     return "".join(parts)
 
 
-def mb_per_s(text: str, entities: frozenset[EntityId] | None, repeat: int) -> float:
-    engine = engine_for(entities, None)
+def mb_per_s(
+    text: str, entities: frozenset[EntityId] | None, repeat: int, ner: bool = False
+) -> float:
+    engine = engine_for(entities, None, ner)
     engine.scan(text[:10_000])  # warm up: compile, scratch
     best = float("inf")
     for _ in range(repeat):
@@ -64,6 +71,7 @@ def main() -> None:
     ap.add_argument("--size-mb", type=float, default=8.0)
     ap.add_argument("--stress-mb", type=float, default=2.0)
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--ner", action="store_true", help="also time the full set with --ner")
     args = ap.parse_args()
     texts = {
         "mixed corpus": make_corpus(int(args.size_mb * MB), seed=0),
@@ -74,11 +82,32 @@ def main() -> None:
         "names+addresses only": NAMES_ADDRESSES,
         "full": None,
     }
-    print(f"{'text':<14} {'MB':>5} | " + " | ".join(f"{k:>20}" for k in selections))
+    heads = [*selections, *(["full + ner"] if args.ner else [])]
+    print(f"{'text':<14} {'MB':>5} | " + " | ".join(f"{k:>20}" for k in heads))
     for name, text in texts.items():
         size = len(text.encode("utf-8")) / MB
         rates = [mb_per_s(text, sel, args.repeat) for sel in selections.values()]
+        if args.ner:
+            rates.append(mb_per_s(text, None, args.repeat, ner=True))
         print(f"{name:<14} {size:5.1f} | " + " | ".join(f"{r:15.1f} MB/s" for r in rates))
+    if args.ner:
+        tagger_speed(texts["mixed corpus"])
+
+
+def tagger_speed(text: str) -> None:
+    """Each tagger alone on the mixed corpus, per MB of the lines it actually reads."""
+    for tagger in taggers_for(None):
+        script = "[가-힣]" if tagger.name.startswith("ner-ko") else "[\u4e00-\u9fff]"
+        read = sum(len(line.encode()) for line in text.splitlines() if re.search(script, line))
+        tagger.names(text[:10_000])  # load the model
+        t = time.perf_counter()
+        found = len(tagger.names(text))
+        secs = time.perf_counter() - t
+        whole = len(text.encode()) / MB / secs
+        print(
+            f"{tagger.name}: {read / MB:.1f} MB of lines in its script, {read / MB / secs:.2f}"
+            f" MB/s of them ({whole:.2f} MB/s of the corpus), {found} names"
+        )
 
 
 if __name__ == "__main__":

@@ -95,11 +95,11 @@ def evaluate(
 
 
 def jikimi_predictor(
-    min_score: float, lang_hint: bool, only: frozenset[E] | None = None
+    min_score: float, lang_hint: bool, only: frozenset[E] | None = None, ner: bool = False
 ) -> Callable[[LabelledDoc], list[tuple[SpanT, str]]]:
     def predict(d: LabelledDoc) -> list[tuple[SpanT, str]]:
         langs = None if not lang_hint or d.language == "mixed" else [d.language]
-        found = scan_text(d.text, languages=langs, entities=only, min_score=min_score)
+        found = scan_text(d.text, languages=langs, entities=only, min_score=min_score, ner=ner)
         return [((f.start, f.end, f.entity), f.recognizer) for f in found]
 
     return predict
@@ -382,6 +382,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     ap.add_argument("--entities", help="comma-separated entity ids to evaluate (default: all)")
     ap.add_argument(
+        "--ner", action="store_true", help="scan with the model-based name taggers (extra [ner])"
+    )
+    ap.add_argument(
         "--peer",
         default="presidio,datafog",
         help="comma-separated peers: presidio, datafog, or none",
@@ -419,7 +422,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
     docs = generate_docs(args.docs, args.seed)
     langs = sorted({d.language for d in docs})
-    ours = evaluate("jikimi", docs, jikimi_predictor(args.min_score, args.lang_hint, only), only)
+    predictor = jikimi_predictor(args.min_score, args.lang_hint, only, args.ner)
+    ours = evaluate("jikimi", docs, predictor, only)
     out: dict[str, Any] = {
         "docs": len(docs),
         "seed": args.seed,
@@ -437,7 +441,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: --peer must name {', '.join(PEER_MAPS)} or none", file=sys.stderr)
         return 2
     sub = docs[: args.peer_docs]
-    ours_sub = evaluate("jikimi", sub, jikimi_predictor(args.min_score, args.lang_hint, only), only)
+    ours_sub = evaluate("jikimi", sub, predictor, only)
     out["peers"] = {}
     for name in peers:
         try:

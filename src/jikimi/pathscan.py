@@ -28,6 +28,7 @@ from typing import BinaryIO, TextIO
 
 from jikimi.detect import registry
 from jikimi.detect.engine import CHUNK_CHARS, OVERLAP_CHARS, Engine
+from jikimi.detect.ner import taggers_for
 from jikimi.detect.registry import select
 from jikimi.scanner import DEFAULT_MIN_SCORE, engine_for, norm_entities, norm_languages
 from jikimi.sources.text import (
@@ -143,6 +144,7 @@ def scan_path(
     languages: Iterable[str] | None = None,
     entities: Iterable[str] | None = None,
     min_score: float = DEFAULT_MIN_SCORE,
+    ner: bool = False,
     include: Iterable[str] = (),
     exclude: Iterable[str] = (),
     follow_symlinks: bool = False,
@@ -153,7 +155,7 @@ def scan_path(
 
     Args:
         paths: a path or several; directories are walked, ``-`` reads standard input.
-        languages, entities, min_score: as for :func:`jikimi.scan_text`.
+        languages, entities, min_score, ner: as for :func:`jikimi.scan_text`.
         include, exclude: globs on paths relative to a named directory (see
             :func:`jikimi.sources.iter_paths`); files named explicitly are always scanned.
         follow_symlinks: follow symbolic links found while walking.
@@ -171,11 +173,13 @@ def scan_path(
     ents = norm_entities(entities)
     langs = norm_languages(languages)
     select(ents, langs)  # validates languages without compiling anything
+    if ner:
+        taggers_for(langs)  # a missing [ner] extra fails here, not in a worker
     if workers is not None and workers < 1:
         raise UsageError("workers must be at least 1")
     if isinstance(paths, str | os.PathLike):
         paths = [paths]
-    opts = _Options(ents, langs, min_score)
+    opts = _Options(ents, langs, min_score, ner)
     return _run(
         list(paths),
         tuple(include),
@@ -193,6 +197,7 @@ def scan_stream_text(
     languages: Iterable[str] | None = None,
     entities: Iterable[str] | None = None,
     min_score: float = DEFAULT_MIN_SCORE,
+    ner: bool = False,
     path: str = STDIN_NAME,
 ) -> FileResult:
     """Scan a text or binary stream (standard input, a pipe) without reading it whole.
@@ -200,7 +205,7 @@ def scan_stream_text(
     A binary stream has its encoding detected from the first 64 KiB, like a file; a
     text stream is taken as already decoded.
     """
-    opts = _Options(norm_entities(entities), norm_languages(languages), min_score)
+    opts = _Options(norm_entities(entities), norm_languages(languages), min_score, ner)
     return _scan_stream(stream, path, opts, None)
 
 
@@ -212,9 +217,10 @@ class _Options:
     entities: frozenset[EntityId] | None
     languages: frozenset[str] | None
     min_score: float
+    ner: bool = False
 
     def engine(self) -> Engine:
-        return engine_for(self.entities, self.languages)
+        return engine_for(self.entities, self.languages, self.ner)
 
 
 class _Lines:

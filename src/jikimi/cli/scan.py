@@ -98,6 +98,7 @@ class ScanRequest:
     include: tuple[str, ...]
     exclude: tuple[str, ...]
     workers: int | None
+    ner: bool = False
 
 
 def make_request(
@@ -111,6 +112,7 @@ def make_request(
     exclude: Sequence[str],
     workers: int | None,
     stdin_is_tty: bool,
+    ner: bool = False,
 ) -> ScanRequest:
     if text is not None and paths:
         raise UsageError("--text cannot be combined with PATH arguments")
@@ -128,6 +130,7 @@ def make_request(
         include=tuple(include),
         exclude=tuple(exclude),
         workers=workers,
+        ner=ner,
     )
 
 
@@ -189,6 +192,7 @@ def run_scan(request: ScanRequest, builder: ReportBuilder, *, show_progress: boo
             languages=request.languages,
             entities=request.entities,
             min_score=request.min_score,
+            ner=request.ner,
         )
         builder.add_text(TEXT_LABEL, request.text, found)
     paths = [*request.paths, *(["-"] if request.stdin else [])]
@@ -200,6 +204,7 @@ def run_scan(request: ScanRequest, builder: ReportBuilder, *, show_progress: boo
             languages=request.languages,
             entities=request.entities,
             min_score=request.min_score,
+            ner=request.ner,
             include=request.include,
             exclude=request.exclude,
             workers=request.workers,
@@ -267,6 +272,11 @@ def _scan_options(f: Callable[..., Any]) -> Callable[..., Any]:
         click.option(
             "--workers", type=click.IntRange(min=1), help="Parallel workers (default: CPUs)."
         ),
+        click.option(
+            "--ner",
+            is_flag=True,
+            help="Also find bare Korean/Chinese names with Kiwi and jieba (extra [ner]; slower).",
+        ),
     ]
     for option in reversed(options):
         f = option(f)
@@ -320,6 +330,7 @@ def scan_command(
     include: tuple[str, ...],
     exclude: tuple[str, ...],
     workers: int | None,
+    ner: bool,
     fail_on: float | str,
     show_values: bool,
     baseline_path: str | None,
@@ -339,6 +350,7 @@ def scan_command(
         exclude=exclude,
         workers=workers,
         stdin_is_tty=_stdin_is_tty(),
+        ner=ner,
     )
     baseline = Baseline.load(baseline_path) if baseline_path is not None else None
     builder = ReportBuilder(
@@ -393,6 +405,7 @@ def baseline_create(
     include: tuple[str, ...],
     exclude: tuple[str, ...],
     workers: int | None,
+    ner: bool,
     quiet: bool,
 ) -> None:
     """Scan PATH... and record every finding, as salted hashes, in a baseline file."""
@@ -406,6 +419,7 @@ def baseline_create(
         exclude=exclude,
         workers=workers,
         stdin_is_tty=True,
+        ner=ner,
     )
     builder = ReportBuilder(tool_version=__version__, entities=request.entities, show_values=True)
     run_scan(request, builder, show_progress=not quiet and _stderr_is_tty())

@@ -19,8 +19,9 @@ from dataclasses import dataclass
 import hyperscan
 
 from jikimi.detect.hscache import compile_cached
+from jikimi.detect.ner import NER_SCORE, NameTagger
 from jikimi.detect.recognizer import Pattern, Recognizer, Verdict
-from jikimi.types import Finding
+from jikimi.types import EntityId, Finding
 
 CHUNK_CHARS = 1 << 20  # characters scanned per window
 OVERLAP_CHARS = 1024  # shared by neighbouring windows: > MAX_MATCH + context width
@@ -136,10 +137,17 @@ def _bytes_locator(p: Pattern) -> re.Pattern[bytes] | None:
 
 
 class Engine:
-    """A compiled set of recognizers. Build once, scan many texts; not shared across processes."""
+    """A compiled set of recognizers. Build once, scan many texts; not shared across processes.
 
-    def __init__(self, recognizers: Iterable[Recognizer]) -> None:
+    ``taggers`` (model-based name taggers, :mod:`jikimi.detect.ner`) run over the same
+    windows; their names compete with the recognizers' findings for overlapping spans.
+    """
+
+    def __init__(
+        self, recognizers: Iterable[Recognizer], taggers: Iterable[NameTagger] = ()
+    ) -> None:
         self.recognizers = tuple(recognizers)
+        self.taggers = tuple(taggers)
         words: dict[str, int] = {}
         for r in self.recognizers:
             for w in (*r.context, *r.negative):
@@ -208,7 +216,7 @@ class Engine:
     def scan(self, text: str) -> list[Finding]:
         """All findings in ``text``, sorted by start, overlaps resolved."""
         if len(text) <= CHUNK_CHARS + OVERLAP_CHARS:  # one window: no streaming machinery
-            return _resolve(self._candidates(text, 0)) if self._db is not None else []
+            return _resolve(self._candidates(text, 0) + self._tagged(text, 0))
         return list(self.scan_stream((text,)))
 
     def scan_stream(self, pieces: Iterable[str]) -> Iterator[Finding]:
@@ -244,14 +252,14 @@ class Engine:
 
     def _window(self, buf: str, base: int, cs: int, ce: int, *, final: bool) -> Iterator[Finding]:
         """Scan buf around [cs, ce) (global offsets) and yield findings starting in it."""
-        if self._db is None:
+        if self._db is None and not self.taggers:
             return
         ws = max(base, cs - OVERLAP_CHARS)
         we = base + len(buf) if final else min(base + len(buf), ce + OVERLAP_CHARS)
         if we <= ws:
             return
         window = buf[ws - base : we - base] if (ws, we) != (base, base + len(buf)) else buf
-        for f in _resolve(self._candidates(window, ws)):
+        for f in _resolve(self._candidates(window, ws) + self._tagged(window, ws)):
             if cs <= f.start < ce or (final and f.start >= cs):
                 yield f
 
@@ -263,9 +271,10 @@ class Engine:
         validated on bytes, context distances are counted in characters only for the few
         words near a candidate, and code-point offsets are computed for findings alone.
         """
+        if self._db is None:
+            return []
         data = text.encode("utf-8")
         raw: list[tuple[int, int, int]] = []
-        assert self._db is not None
         self._db.scan(
             data,
             match_event_handler=lambda i, s, e, _f, _c: raw.append((i, s, e)),
@@ -320,6 +329,22 @@ class Engine:
             if f is not None:
                 out.append(f)
         return out
+
+    def _tagged(self, text: str, shift: int) -> list[Finding]:
+        """The taggers' names in one window, as findings."""
+        return [
+            Finding(
+                EntityId.PERSON,
+                p.start + shift,
+                p.end + shift,
+                NER_SCORE,
+                text[p.start : p.end],
+                tagger.name,
+                (p.why,),
+            )
+            for tagger in self.taggers
+            for p in tagger.names(text)
+        ]
 
     def _nearest(
         self, ids: frozenset[int], ctx: _Context, bs: int, be: int, width: int

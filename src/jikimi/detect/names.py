@@ -19,7 +19,7 @@ from jikimi.detect.data import words
 from jikimi.detect.recognizer import Pattern, Recognizer, Verdict
 from jikimi.types import EntityId
 
-__all__ = ["RECOGNIZERS"]
+__all__ = ["RECOGNIZERS", "ko_name_tail_ok"]
 
 
 def _alt(items: Iterable[str]) -> str:
@@ -52,6 +52,15 @@ _KO_PARTICLES = _list(
     "|부터|까지|처럼|보다|만큼|입니까|이신|이세요|세요|이십니다|님은|님이|님의|님께|님을"
 )
 _KO_SUFFIX = re.compile(f"(?:{_alt(_KO_TITLES)})?(?:{_alt(_KO_PARTICLES)})?")
+
+
+def ko_name_tail_ok(rest: str) -> bool:
+    """Whether ``rest``, the Hangul that follows a name inside its word, is what may follow
+    a name: nothing, a title or honorific, a particle (김민수 / 김민수님께 / 김민수가), not
+    the rest of a compound (XX아파트, XX로)."""
+    return _KO_SUFFIX.fullmatch(rest) is not None
+
+
 _KO_TITLE_SUFFIX = re.compile(f"(?:{_alt(_KO_TITLES)})(?:{_alt(_KO_PARTICLES)})?")
 _KO_NEVER_FINAL = frozenset("를을는의에께와과로")
 _HANGUL_RUN = re.compile("[가-힣]{1,12}")
