@@ -101,6 +101,19 @@ KR_BANKS = (
     "kakao bank",
     "ibk",
     "kb국민",
+    "nh bank",
+    "toss bank",
+    "tossbank",
+    "kbank",
+    "k bank",
+    "busan bank",
+    "daegu bank",
+    "新韩银行",
+    "友利银行",
+    "韩亚银行",
+    "韩国国民银行",
+    "韩国农协",
+    "韩国企业银行",
 )
 
 RECOGNIZERS: tuple[Recognizer, ...] = (
@@ -223,7 +236,9 @@ RECOGNIZERS: tuple[Recognizer, ...] = (
         validate=_account,
         context=("계좌", "입금", "예금주", "송금", "이체", "환불계좌", "통장", *KR_BANKS),
         negative=ORDER_WORDS,
-        context_boost=0.6,
+        # Above the generic bank-account boost (0.6): "Woori Bank acct 461113-55-480711"
+        # carries both recognizers' words, and the Korean bank is the more specific one.
+        context_boost=0.65,
         window=30,
     ),
 )
