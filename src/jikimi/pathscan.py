@@ -51,6 +51,7 @@ STDIN_NAME = "-"
 
 _BATCH_BYTES = 8 << 20  # small files travel to workers in batches of about this size
 _BATCH_FILES = 128
+_MIN_BATCH_BYTES = 64 << 10
 _MAX_POOL_RESTARTS = 3
 _PARALLEL_MIN_BYTES = 4 << 20  # below this, compiling an engine per worker costs more than it saves
 _START_METHOD = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
@@ -449,12 +450,16 @@ def _plan(
     return items, total
 
 
-def _batches(jobs: list[_Job]) -> list[list[_Job]]:
+def _batches(jobs: list[_Job], workers: int) -> list[list[_Job]]:
+    """Files grouped for the pool: small files travel together, but never in so few
+    batches that a worker sits idle (at least about four per worker)."""
+    total = sum(j.size for j in jobs)
+    limit = max(_MIN_BATCH_BYTES, min(_BATCH_BYTES, total // (4 * workers)))
     out: list[list[_Job]] = []
     cur: list[_Job] = []
     cur_bytes = 0
     for job in jobs:
-        if cur and (cur_bytes + job.size > _BATCH_BYTES or len(cur) >= _BATCH_FILES):
+        if cur and (cur_bytes + job.size > limit or len(cur) >= _BATCH_FILES):
             out.append(cur)
             cur, cur_bytes = [], 0
         cur.append(job)
@@ -537,7 +542,7 @@ def _run_parallel(
     for i, it in enumerate(items):
         if isinstance(it, _Job) and it.path == STDIN_NAME:
             ready[i] = _scan_stdin(opts)
-    pending = _batches(file_jobs)
+    pending = _batches(file_jobs, workers)
     pending.reverse()  # pop() from the end takes them in walk order
     nxt = 0
     restarts = 0

@@ -317,3 +317,16 @@ def test_results_repr_never_shows_values(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text(f"{RRN}\n")
     [res] = _scan(tmp_path)
     assert res.findings and RRN not in repr(res)
+
+
+def test_batches_keep_every_worker_busy() -> None:
+    from jikimi.pathscan import _BATCH_BYTES, _MIN_BATCH_BYTES, _batches, _Job
+
+    jobs = [_Job(i, f"f{i}", 100_000) for i in range(16)]  # 1.6 MB: 2 workers, 4+ each
+    batches = _batches(jobs, 2)
+    assert len(batches) >= 8
+    assert [j for b in batches for j in b] == jobs  # walk order kept, nothing lost
+    big = [_Job(i, f"g{i}", 1 << 20) for i in range(64)]  # 64 MiB: capped batch size
+    assert all(sum(j.size for j in b) <= _BATCH_BYTES for b in _batches(big, 2))
+    tiny = [_Job(i, f"t{i}", 100) for i in range(50)]  # never split below the floor
+    assert len(_batches(tiny, 2)) == 1 and _MIN_BATCH_BYTES > 50 * 100
