@@ -28,7 +28,6 @@ from typing import BinaryIO, TextIO
 
 from jikimi.detect import registry
 from jikimi.detect.engine import CHUNK_CHARS, OVERLAP_CHARS, Engine
-from jikimi.detect.ner import taggers_for
 from jikimi.detect.registry import select
 from jikimi.scanner import DEFAULT_MIN_SCORE, engine_for, norm_entities, norm_languages
 from jikimi.sources.text import (
@@ -175,6 +174,8 @@ def scan_path(
     langs = norm_languages(languages)
     select(ents, langs)  # validates languages without compiling anything
     if ner:
+        from jikimi.detect.ner import taggers_for
+
         taggers_for(langs)  # a missing [ner] extra fails here, not in a worker
     if workers is not None and workers < 1:
         raise UsageError("workers must be at least 1")

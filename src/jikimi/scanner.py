@@ -11,7 +11,6 @@ from functools import lru_cache
 
 from jikimi.catalog import entity as _entity
 from jikimi.detect.engine import Engine
-from jikimi.detect.ner import NameTagger, taggers_for
 from jikimi.detect.registry import select
 from jikimi.types import EntityId, Finding
 
@@ -42,10 +41,11 @@ def engine_for(
     languages when PERSON is selected; a missing package raises ``UsageError``.
     """
     recognizers = select(entities, languages)
-    taggers: tuple[NameTagger, ...] = ()
-    if ner and (entities is None or EntityId.PERSON in entities):
-        taggers = taggers_for(languages)
-    return Engine(recognizers, taggers)
+    if not ner or (entities is not None and EntityId.PERSON not in entities):
+        return Engine(recognizers)
+    from jikimi.detect.ner import taggers_for  # word lists and models: only when asked
+
+    return Engine(recognizers, taggers_for(languages))
 
 
 def scan_text(

@@ -15,13 +15,16 @@ import bisect
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import hyperscan
 
 from jikimi.detect.hscache import compile_cached
-from jikimi.detect.ner import NER_SCORE, NameTagger
 from jikimi.detect.recognizer import Pattern, Recognizer, Verdict
 from jikimi.types import EntityId, Finding
+
+if TYPE_CHECKING:  # the taggers' module loads word lists: only scans with --ner need it
+    from jikimi.detect.ner import NameTagger
 
 CHUNK_CHARS = 1 << 20  # characters scanned per window
 OVERLAP_CHARS = 1024  # shared by neighbouring windows: > MAX_MATCH + context width
@@ -337,7 +340,7 @@ class Engine:
                 EntityId.PERSON,
                 p.start + shift,
                 p.end + shift,
-                NER_SCORE,
+                tagger.score,
                 text[p.start : p.end],
                 tagger.name,
                 (p.why,),

@@ -31,6 +31,8 @@ NER_SCORE = 0.6  # above the default min_score: a model's word plus the name lis
 
 _HANGUL = re.compile("[가-힣]")
 _HANGUL_RUN = re.compile("[가-힣]*")
+_HANGUL_WORD = re.compile("[가-힣]+")
+_CONTEXT_CHARS = 10  # Kiwi sees this much on either side of a plausible word, then to a space
 _HAN = re.compile("[\u4e00-\u9fff]")
 _KO_SURNAMES = frozenset(words("ko_surnames"))
 _KO_GIVEN = frozenset(words("ko_given_syllables"))
@@ -62,6 +64,7 @@ class NameTagger(Protocol):
     """Finds person names in text of one script; used by :class:`~jikimi.detect.engine.Engine`."""
 
     name: str  # the recognizer name findings carry
+    score: float  # the score its findings get
 
     def names(self, text: str) -> list[Proposal]:
         """Every person name in ``text`` (code-point offsets into it)."""
@@ -192,12 +195,6 @@ def _zh_place_free(line: str, start: int, end: int) -> bool:
     return not (nxt[:1] in _ZH_BEFORE_PLACE or (len(nxt) == 2 and nxt[1] in "路街道"))
 
 
-_HANGUL_WORD = re.compile("[가-힣]+")
-
-
-_CONTEXT_CHARS = 10  # Kiwi sees this much on either side of a plausible word, then to a space
-
-
 def _ko_plausible(line: str) -> Iterator[tuple[int, int]]:
     """Spans to show Kiwi: each word that could open with a name, with its surroundings.
 
@@ -231,6 +228,17 @@ def _ko_plausible(line: str) -> Iterator[tuple[int, int]]:
         yield lo, hi
 
 
+def _joined(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted spans with those that touch (one ends where the next starts) merged."""
+    out: list[tuple[int, int]] = []
+    for s, e in spans:
+        if out and out[-1][1] == s:
+            out[-1] = (out[-1][0], e)
+        else:
+            out.append((s, e))
+    return out
+
+
 class KoreanNameTagger:
     """Kiwi's proper nouns (NNP) that have the shape of a Korean name.
 
@@ -239,24 +247,21 @@ class KoreanNameTagger:
     """
 
     name = "ner-ko-kiwi"
+    score = NER_SCORE
 
     def names(self, text: str) -> list[Proposal]:
         kiwi = _KIWI.get()
         out: list[Proposal] = []
         for base, line in _lines_with(text, _HANGUL):
             for ws, we in _ko_plausible(line):
-                run: list[tuple[int, int]] = []  # adjacent NNP tokens: (start, end) in line
-                for tok in [*kiwi.tokenize(line[ws:we]), None]:
-                    span = (ws + tok.start, ws + tok.start + tok.len) if tok is not None else None
-                    is_nnp = tok is not None and tok.tag == "NNP"
-                    if is_nnp and span and (not run or run[-1][1] == span[0]):
-                        run.append(span)
-                        continue
-                    if run:
-                        s, e = run[0][0], run[-1][1]
-                        if _ko_word_ok(line, s, e) and ko_name_shape(line[s:e]):
-                            out.append(Proposal(base + s, base + e, "ner:kiwi:NNP"))
-                    run = [span] if is_nnp and span else []
+                nnp = [
+                    (ws + t.start, ws + t.start + t.len)
+                    for t in kiwi.tokenize(line[ws:we])
+                    if t.tag == "NNP"
+                ]
+                for s, e in _joined(nnp):
+                    if _ko_word_ok(line, s, e) and ko_name_shape(line[s:e]):
+                        out.append(Proposal(base + s, base + e, "ner:kiwi:NNP"))
         return out
 
 
@@ -264,6 +269,7 @@ class ChineseNameTagger:
     """jieba's person names (``nr``) that have the shape of a Chinese name."""
 
     name = "ner-zh-jieba"
+    score = NER_SCORE
 
     def names(self, text: str) -> list[Proposal]:
         tokenizer = _JIEBA.get()
@@ -274,8 +280,8 @@ class ChineseNameTagger:
                 word, flag = pair.word, pair.flag
                 end = pos + len(word)
                 if flag == "nr" and _zh_place_free(line, pos, end) and zh_name_shape(word):
-                    out.append(Proposal(base + pos, base + pos + len(word), "ner:jieba:nr"))
-                pos += len(word)
+                    out.append(Proposal(base + pos, base + end, "ner:jieba:nr"))
+                pos = end
         return out
 
 
