@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 import json
 import os
 import tarfile
@@ -568,3 +569,16 @@ def test_restore_without_get_into(tree: Path, tmp_path: Path, minimal: bool) -> 
     with pytest.raises(ArchiveCorrupt, match="chunk 1"):
         archives.restore(aid, [target], tmp_path / "again", workers=2)
     assert not (tmp_path / "again").exists()
+
+
+@pytest.mark.parametrize(("count", "lanes"), [(0, 2), (1, 2), (7, 1), (7, 2), (100, 3), (512, 2)])
+def test_striped_hands_out_every_chunk_once_alternating_lanes(count: int, lanes: int) -> None:
+    order = container.striped(count, lanes)
+    assert sorted(order) == list(range(count))
+    width = -(-count // lanes) if count else 1
+    lane_of = [i // width for i in order]
+    for lane in set(lane_of):  # each lane in its own order
+        mine = [i for i in order if i // width == lane]
+        assert mine == sorted(mine)
+    if lanes > 1 and count > lanes:  # neighbours in the hand-out order are far apart
+        assert all(a != b for a, b in itertools.pairwise(lane_of))

@@ -319,10 +319,13 @@ def consume_chunks(
     Each thread reuses one buffer: a chunk is opened (fetched, authenticated, decrypted)
     into it and consumed from it while its bytes are still in the CPU cache, and no
     chunk waits for the one before it. ``consume`` must therefore be thread-safe and
-    place bytes by index. After a failure no further chunk is started; the failure of
-    the lowest index is raised once every thread has stopped (chunks are handed out in
-    index order, so every lower chunk was started and ran to its end).
+    place bytes by index. Chunks are handed out striped over as many lanes as threads
+    (:func:`striped`), so that threads write far-apart parts of the stream, usually
+    different files: two writers in one file queue on its inode lock, and restore ran
+    at about half the speed. After a failure no further chunk is started; the failure
+    of the lowest index among the chunks opened is raised once every thread has stopped.
     """
+    order = striped(count, max(1, min(workers, count)))
     lock = threading.Lock()
     state = {"next": 0}
     errors: list[tuple[int, BaseException]] = []
@@ -332,10 +335,11 @@ def consume_chunks(
         buf = bytearray(chunk_size)
         while not failed.is_set():
             with lock:
-                index = state["next"]
-                state["next"] = index + 1
-            if index >= count:
+                at = state["next"]
+                state["next"] = at + 1
+            if at >= count:
                 return
+            index = order[at]
             try:
                 n = open_chunk(index, buf)
                 consume(index, memoryview(buf)[:n])
@@ -361,6 +365,21 @@ def consume_chunks(
             t.join()
     if errors:
         raise min(errors, key=lambda e: e[0])[1]
+
+
+def striped(count: int, lanes: int) -> list[int]:
+    """``range(count)`` cut into ``lanes`` contiguous lanes, then interleaved: the first
+    index of every lane, then the second of every lane, and so on. Each lane stays in
+    order, and consecutive indices come from different lanes."""
+    if lanes <= 1 or count <= lanes:
+        return list(range(count))
+    width = -(-count // lanes)
+    return [
+        lane * width + step
+        for step in range(width)
+        for lane in range(lanes)
+        if lane * width + step < count
+    ]
 
 
 # -- restoring ---------------------------------------------------------------------------
@@ -518,6 +537,7 @@ __all__ = [
     "check_chunk_size",
     "check_table",
     "consume_chunks",
+    "striped",
     "decode_table",
     "default_workers",
     "encode_table",
