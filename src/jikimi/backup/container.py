@@ -537,10 +537,10 @@ __all__ = [
     "check_chunk_size",
     "check_table",
     "consume_chunks",
-    "striped",
     "decode_table",
     "default_workers",
     "encode_table",
     "read_chunks",
     "scan",
+    "striped",
 ]
