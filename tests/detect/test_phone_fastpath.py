@@ -8,7 +8,7 @@ import random
 import phonenumbers
 import pytest
 
-from jikimi.detect.phone import _valid, national_valid
+from jikimi.detect.phone import _valid, clear_cache, national_valid
 
 SHAPES = {
     "KR": ["010-{4}-{4}", "011-{3}-{4}", "02-{3}-{4}", "02-{4}-{4}", "031-{3}-{4}",
@@ -62,3 +62,11 @@ def test_international_fast_path_matches_phonenumbers(cc: str, region: str) -> N
         except phonenumbers.NumberParseException:
             expected = False
         assert _valid(number, None) == expected, number
+
+
+def test_clear_cache_forgets_validated_numbers() -> None:
+    assert _valid("010-2345-6789", "KR")
+    assert _valid.cache_info().currsize > 0
+    clear_cache()
+    assert _valid.cache_info().currsize == 0
+    assert _valid("010-2345-6789", "KR")  # still answers the same after forgetting
