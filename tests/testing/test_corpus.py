@@ -432,3 +432,18 @@ def test_false_positives_on_hard_negatives_are_counted() -> None:
     example = errors["PHONE"][0]
     assert example["kind"] == "FP(hard-negative)"
     assert not re.search(r"\d", example["example"].replace("9", ""))  # digits are masked
+
+
+def test_korean_subject_particle_follows_the_name() -> None:
+    """ "어제 김소건이 다녀갔어요", not "김소건가": a wrong particle glues to the name."""
+    docs = generate_docs(400, 3, languages=("ko",))
+    said = [
+        (d.text[s:e], d.text[e : e + 1])
+        for d in docs
+        for s, e, ent in d.spans
+        if ent == E.PERSON and d.text[e : e + 7] in ("가 다녀갔어요", "이 다녀갔어요")
+    ]
+    assert said, "the template should occur in 400 Korean documents"
+    for name, particle in said:
+        last = ord(name[-1]) - ord("가")
+        assert particle == ("이" if 0 <= last < 11172 and last % 28 else "가")

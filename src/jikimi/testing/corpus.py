@@ -731,7 +731,15 @@ def _emit_name(g: _Gen, b: _Doc, lang: str, p: Persona) -> None:
                 "Thanks, {N}",
             ]
         )
+    if "{N}가" in tpl and _has_final_consonant(name.text):
+        tpl = tpl.replace("{N}가", "{N}이")  # 김소건이, 이지아가: the particle follows the sound
     b.fill(tpl, N=name)
+
+
+def _has_final_consonant(word: str) -> bool:
+    """Whether the last syllable of a Hangul word ends in a consonant (받침)."""
+    last = word[-1:]
+    return "가" <= last <= "힣" and (ord(last) - ord("가")) % 28 != 0
 
 
 def _emit_address(g: _Gen, b: _Doc, lang: str, p: Persona) -> None:
