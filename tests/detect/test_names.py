@@ -229,3 +229,20 @@ def test_random_fragments_never_break_offsets() -> None:
         for f in scan_text(text, min_score=0.0):
             assert 0 <= f.start < f.end <= len(text)
             assert text[f.start : f.end] == f.text
+
+
+@pytest.mark.parametrize(
+    ("given", "ok"),
+    [("伟", True), ("小明", True), ("小红", True), ("小", False), ("小心", False),
+     ("小姐", False), ("小时", False), ("", False)],
+)  # fmt: skip
+def test_chinese_given_names_with_xiao(given: str, ok: bool) -> None:
+    assert names.zh_given_ok(given) is ok
+
+
+def test_xiao_names_are_confirmed_like_others() -> None:
+    found = scan_text("联系人：陈小红\n王小明先生您好。", entities=["PERSON"])
+    assert [(f.text, "checksum:valid" in f.explanation) for f in found] == [
+        ("陈小红", True),
+        ("王小明", True),
+    ]

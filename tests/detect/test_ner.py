@@ -51,7 +51,8 @@ def test_korean_name_shape(value: str, ok: bool) -> None:
 @pytest.mark.parametrize(
     ("value", "ok"),
     [("张伟", True), ("欧阳娜娜", True), ("金山", False), ("北京", False), ("张", False),
-     ("张伟伟伟伟", False)],
+     ("张伟伟伟伟", False), ("王小明", True), ("陈小红", True), ("张小心", False),
+     ("李小", False), ("李小姐", False)],
 )  # fmt: skip
 def test_chinese_name_shape(value: str, ok: bool) -> None:
     assert zh_name_shape(value) is ok

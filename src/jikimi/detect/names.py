@@ -253,12 +253,23 @@ def _zh_refine_title(text: str, start: int, end: int) -> tuple[int, int] | None:
     return None
 
 
+def zh_given_ok(given: str) -> bool:
+    """Whether ``given`` is a Chinese given name by jikimi's character list.
+
+    小 begins many two-character given names (小明, 小红) but is not a given name alone
+    (小王 is "young Wang") nor in 小心 ("careful"), so it counts only before a listed
+    character.
+    """
+    if len(given) == 2 and given[0] == "小":
+        return given[1] in _ZH_GIVEN and given != "小心"
+    return bool(given) and all(c in _ZH_GIVEN for c in given)
+
+
 def _zh_validate(value: str) -> Verdict:
     if value in _ZH_STOP:
         return Verdict.INVALID
     sur = 2 if value[:2] in _ZH_COMPOUND and len(value) >= 3 else 1
-    given = value[sur:]
-    return Verdict.VALID if all(c in _ZH_GIVEN for c in given) else Verdict.UNKNOWN
+    return Verdict.VALID if zh_given_ok(value[sur:]) else Verdict.UNKNOWN
 
 
 _ZH_SUR_HS = _alt(_ZH_SURNAMES)

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from jikimi.detect.data import words
-from jikimi.detect.names import ko_name_tail_ok
+from jikimi.detect.names import ko_name_tail_ok, zh_given_ok
 from jikimi.errors import UsageError
 
 NER_SCORE = 0.6  # above the default min_score: a model's word plus the name lists
@@ -38,7 +38,6 @@ _KO_SURNAMES = frozenset(words("ko_surnames"))
 _KO_GIVEN = frozenset(words("ko_given_syllables"))
 _KO_STOP = frozenset(words("ko_stopwords"))
 _ZH_SURNAMES = frozenset(words("zh_surnames"))
-_ZH_GIVEN = frozenset(words("zh_given_chars"))
 _ZH_STOP = frozenset(words("zh_stopwords"))
 # Places are the proper nouns models most often hand us: a name must not be one, with or
 # without its administrative suffix (안동 = 안동시, 金山 = 金山区).
@@ -71,14 +70,18 @@ class NameTagger(Protocol):
         ...
 
 
-def _family_given(value: str, surnames: frozenset[str], given: frozenset[str]) -> bool:
+def _family_given(value: str, surnames: frozenset[str], given_ok: Callable[[str], bool]) -> bool:
     """A family name (compound ones first) then one or two given-name syllables or
     characters people are named with."""
     for n in (2, 1):
         if len(value) > n and value[:n] in surnames:
             rest = value[n:]
-            return len(rest) <= 2 and all(c in given for c in rest)
+            return len(rest) <= 2 and given_ok(rest)
     return False
+
+
+def _ko_given_ok(given: str) -> bool:
+    return all(c in _KO_GIVEN for c in given)
 
 
 def ko_name_shape(value: str) -> bool:
@@ -89,7 +92,7 @@ def ko_name_shape(value: str) -> bool:
         value + suffix in _KO_PLACES for suffix in ("", "시", "군", "구")
     ):
         return False
-    return _family_given(value, _KO_SURNAMES, _KO_GIVEN)
+    return _family_given(value, _KO_SURNAMES, _ko_given_ok)
 
 
 def zh_name_shape(value: str) -> bool:
@@ -98,7 +101,7 @@ def zh_name_shape(value: str) -> bool:
         return False
     if any(value + suffix in _ZH_PLACES for suffix in _ZH_PLACE_SUFFIX):
         return False
-    return _family_given(value, _ZH_SURNAMES, _ZH_GIVEN)
+    return _family_given(value, _ZH_SURNAMES, zh_given_ok)
 
 
 _SEGMENT_CHARS = 512  # a model's slice of a long line; cut after a space or punctuation
