@@ -45,7 +45,12 @@ def engine_for(
         return Engine(recognizers)
     from jikimi.detect.ner import taggers_for  # word lists and models: only when asked
 
-    return Engine(recognizers, taggers_for(languages))
+    if entities is None or EntityId.ADDRESS in entities:
+        return Engine(recognizers, taggers_for(languages))
+    # A model's proper noun can be a road or district name: addresses must compete for
+    # their spans even when only names are asked for, and are then left out.
+    with_addresses = select(entities | {EntityId.ADDRESS}, languages)
+    return Engine(with_addresses, taggers_for(languages), report=entities)
 
 
 def scan_text(

@@ -176,3 +176,17 @@ def test_located_and_trimmed_values_after_multibyte_text_keep_code_point_offsets
     found = {f.entity: f.text for f in scan_text(text)}
     assert found[EntityId.EMAIL] == "gildong.hong@example.co.kr"
     assert found[EntityId.CN_RESIDENT_ID] == "11010519491231002X"
+
+
+def test_report_keeps_other_entities_out_of_the_results_but_in_the_contest() -> None:
+    both = frozenset({EntityId.PHONE, EntityId.EMAIL})
+    full = engine_for(both)
+    phones_only = Engine(full.recognizers, report=frozenset({EntityId.PHONE}))
+    line = "연락처 010-2345-6789, 메일 kim.minsu@example.com\n"
+    short = line * 3
+    long = line * (engine_mod.CHUNK_CHARS // len(line) + 50)  # streamed in windows
+    for text in (short, long):
+        every = full.scan(text)
+        got = phones_only.scan(text)
+        assert got == [f for f in every if f.entity is EntityId.PHONE]
+        assert got and len(got) < len(every)

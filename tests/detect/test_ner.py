@@ -106,3 +106,17 @@ def test_missing_extra_is_a_usage_error(monkeypatch: pytest.MonkeyPatch) -> None
     with pytest.raises(UsageError, match=r"jikimi\[ner\]"):
         ner.taggers_for(None)
     assert [t.name for t in ner.taggers_for(frozenset({"zh"}))] == ["ner-zh-jieba"]
+
+
+def test_names_only_scan_still_lets_addresses_claim_their_words() -> None:
+    """좌동 (a neighbourhood in Busan) is a family name plus a given syllable to the
+    lists, and Kiwi calls it a proper noun; the address around it must win even when
+    only PERSON is asked for, and must not be reported."""
+    text = "배송지: 부산광역시 해운대구 좌동 229-125, 1층\n받는 분: 김민수\n"
+    assert _persons(text, entities=["PERSON"], ner=True) == [("김민수", "name-label")]
+    assert [f.entity for f in jikimi.scan_text(text, ner=True)] == [
+        EntityId.ADDRESS,
+        EntityId.PERSON,
+    ]
+    bare = Engine(select(frozenset({EntityId.PERSON}), None), ner.taggers_for(None))
+    assert "좌동" in [f.text for f in bare.scan(text)]  # what the address prevents

@@ -144,13 +144,20 @@ class Engine:
 
     ``taggers`` (model-based name taggers, :mod:`jikimi.detect.ner`) run over the same
     windows; their names compete with the recognizers' findings for overlapping spans.
+    ``report``: the entities to return (default: all). The others still compete for
+    their spans, so a recognizer can keep a tagger from claiming part of an address
+    that the caller did not ask for.
     """
 
     def __init__(
-        self, recognizers: Iterable[Recognizer], taggers: Iterable[NameTagger] = ()
+        self,
+        recognizers: Iterable[Recognizer],
+        taggers: Iterable[NameTagger] = (),
+        report: frozenset[EntityId] | None = None,
     ) -> None:
         self.recognizers = tuple(recognizers)
         self.taggers = tuple(taggers)
+        self.report = report
         words: dict[str, int] = {}
         for r in self.recognizers:
             for w in (*r.context, *r.negative):
@@ -219,7 +226,7 @@ class Engine:
     def scan(self, text: str) -> list[Finding]:
         """All findings in ``text``, sorted by start, overlaps resolved."""
         if len(text) <= CHUNK_CHARS + OVERLAP_CHARS:  # one window: no streaming machinery
-            return _resolve(self._candidates(text, 0) + self._tagged(text, 0))
+            return self._reported(_resolve(self._candidates(text, 0) + self._tagged(text, 0)))
         return list(self.scan_stream((text,)))
 
     def scan_stream(self, pieces: Iterable[str]) -> Iterator[Finding]:
@@ -262,9 +269,15 @@ class Engine:
         if we <= ws:
             return
         window = buf[ws - base : we - base] if (ws, we) != (base, base + len(buf)) else buf
-        for f in _resolve(self._candidates(window, ws) + self._tagged(window, ws)):
+        found = _resolve(self._candidates(window, ws) + self._tagged(window, ws))
+        for f in self._reported(found):
             if cs <= f.start < ce or (final and f.start >= cs):
                 yield f
+
+    def _reported(self, found: list[Finding]) -> list[Finding]:
+        if self.report is None:
+            return found
+        return [f for f in found if f.entity in self.report]
 
     def _candidates(self, text: str, shift: int) -> list[Finding]:
         """Scan one window. Work stays in UTF-8 byte offsets; only survivors are converted.
