@@ -252,8 +252,10 @@ RECOGNIZERS: tuple[Recognizer, ...] = (
             "开户行",
             "收款账号",
             "银行卡号",
+            "계좌",  # Korean banks' accounts are KR_BANK_ACCOUNT (a higher boost); this
+            # catches the others labelled in Korean, e.g. a US account before its routing no.
         ),
-        negative=ORDER_WORDS,
+        negative=(*ORDER_WORDS, "비밀번호", "password", "密码"),
         context_boost=0.6,
         window=30,
     ),

@@ -3,6 +3,8 @@ licences, business and corporate registration numbers, bank accounts."""
 
 from __future__ import annotations
 
+import re
+
 from jikimi.detect import checksums as cs
 from jikimi.detect.recognizer import Pattern, Recognizer, Verdict
 from jikimi.detect.words import ORDER_WORDS
@@ -71,6 +73,15 @@ def _brn(value: str) -> Verdict:
 def _account(value: str) -> Verdict:
     n = len(cs.digits(value))
     return Verdict.UNKNOWN if 10 <= n <= 14 else Verdict.INVALID
+
+
+# A routing/ABA/SWIFT number named right after an account makes it a US or foreign
+# account, whatever Korean label stands before it ("급여계좌: 계좌번호 … (routing …)").
+_FOREIGN_AFTER = re.compile(r"[^\n]{0,6}?\b(?:routing|aba|swift|sort code)\b", re.IGNORECASE)
+
+
+def _not_foreign(text: str, start: int, end: int) -> tuple[int, int] | None:
+    return None if _FOREIGN_AFTER.match(text, end) else (start, end)
 
 
 _REGIONS = "서울|부산|경기|강원|충북|충남|전북|전남|경북|경남|제주|대구|인천|광주|대전|울산"
@@ -234,6 +245,7 @@ RECOGNIZERS: tuple[Recognizer, ...] = (
             Pattern("account-plain", r"\d{10,14}", 0.02, needs_context=True),
         ),
         validate=_account,
+        refine=_not_foreign,
         context=("계좌", "입금", "예금주", "송금", "이체", "환불계좌", "통장", *KR_BANKS),
         negative=ORDER_WORDS,
         # Above the generic bank-account boost (0.6): "Woori Bank acct 461113-55-480711"
