@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -190,3 +191,36 @@ def test_report_keeps_other_entities_out_of_the_results_but_in_the_contest() -> 
         got = phones_only.scan(text)
         assert got == [f for f in every if f.entity is EntityId.PHONE]
         assert got and len(got) < len(every)
+
+
+def _labelled(word: str) -> Engine:
+    return Engine(
+        [
+            Recognizer(
+                "digits7",
+                EntityId.BANK_ACCOUNT,
+                (Pattern("d7", r"\d{7}", 0.3),),
+                context=(word,),
+                context_boost=0.4,
+                window=10,
+            )
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    ("word", "text", "boosted"),
+    [
+        ("acct", "acct1234567", True),  # a label glued to its value still labels it
+        ("acct", "ACCT 1234567", True),
+        ("acct", "acctx 1234567", False),  # inside a longer word: not the label
+        ("acct", "xacct 1234567", False),
+        ("code7", "1234567 code7", True),  # word ending in a digit, at the end of the text
+        ("code7", "1234567 code7.", True),
+        ("code7", "1234567 code71", True),
+    ],
+)
+def test_latin_context_word_boundaries(word: str, text: str, boosted: bool) -> None:
+    (f,) = _labelled(word).scan(text)
+    assert (f"context:+{word}" in f.explanation) is boosted
+    assert f.score == (0.7 if boosted else 0.3)

@@ -82,6 +82,11 @@ class _Word:
     plus: str  # explanation when it raises a score
     minus: str  # explanation when it lowers one
 
+    def ends(self, data: bytes, end: int) -> bool:
+        """Whether the word itself ends at byte ``end`` (not a boundary character)."""
+        start = end - self.nbytes
+        return start >= 0 and data[start:end].decode("utf-8", "replace").lower() == self.text
+
 
 # A context word found in the window: (start byte, end byte, word id), sorted by start.
 _Hit = tuple[int, int, int]
@@ -208,8 +213,10 @@ class Engine:
             groups[index[key]].append(c)
         self._groups = tuple(tuple(g) for g in groups)
         for word in self._words:
+            # Latin words need word boundaries ("ip" not in "ship"), but a label glued
+            # to its value still labels it: "account302429601", "SSN123-45-6789".
             exprs.append(
-                f"(?:^|[^A-Za-z0-9]){re.escape(word.text)}(?:[^A-Za-z0-9]|$)"
+                f"(?:^|[^A-Za-z0-9]){re.escape(word.text)}(?:[^A-Za-z]|$)"
                 if word.latin
                 else re.escape(word.text)
             )
@@ -309,8 +316,8 @@ class Engine:
         for pid, bs, be in raw:
             if pid >= ngroups:
                 w = words[pid - ngroups]
-                if w.latin and be > 0 and not _LATIN[data[be - 1]]:
-                    be = _char_start(data, be - 1)
+                if w.latin and be > 0 and not _LETTER[data[be - 1]] and not w.ends(data, be):
+                    be = _char_start(data, be - 1)  # drop the boundary character
                 hits.append((be - w.nbytes, be, pid - ngroups))
                 continue
             group = self._groups[pid]
@@ -515,7 +522,7 @@ class _Context:
         return known_b - len(self.text[c:known_c].encode("utf-8"))
 
 
-_LATIN = bytes(1 if (chr(b).isascii() and chr(b).isalnum()) else 0 for b in range(128)) + bytes(128)
+_LETTER = bytes(1 if (chr(b).isascii() and chr(b).isalpha()) else 0 for b in range(128)) + bytes(128)
 
 
 def _char_start(data: bytes, i: int) -> int:
