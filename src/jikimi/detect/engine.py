@@ -522,7 +522,7 @@ class _Context:
         return known_b - len(self.text[c:known_c].encode("utf-8"))
 
 
-_LETTER = bytes(1 if (chr(b).isascii() and chr(b).isalpha()) else 0 for b in range(128)) + bytes(128)
+_LETTER = bytes(1 if chr(b).isalpha() else 0 for b in range(128)) + bytes(128)  # ASCII letters
 
 
 def _char_start(data: bytes, i: int) -> int:
