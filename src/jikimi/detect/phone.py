@@ -126,7 +126,7 @@ def _phone(name: str, region: str | None, patterns: tuple[Pattern, ...]) -> Reco
         validate=_validator(region),
         valid_score=0.85,
         context=_CONTEXT,
-        negative=(*ORDER_WORDS, "routing", "aba", "swift", "sort code"),
+        negative=(*ORDER_WORDS, "routing", "aba", "swift", "sort code", "계좌"),
         context_boost=0.2,
     )
 
