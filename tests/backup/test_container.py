@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import io
 import itertools
 import json
@@ -582,3 +583,49 @@ def test_striped_hands_out_every_chunk_once_alternating_lanes(count: int, lanes:
         assert mine == sorted(mine)
     if lanes > 1 and count > lanes:  # neighbours in the hand-out order are far apart
         assert all(a != b for a, b in itertools.pairwise(lane_of))
+
+
+def _big_tree(tmp_path: Path) -> Path:
+    d = tmp_path / "big"
+    d.mkdir()
+    (d / "large.bin").write_bytes(os.urandom(container._PREALLOCATE + 5))
+    (d / "small.txt").write_bytes(b"under the preallocation size")
+    return d
+
+
+def test_restore_reserves_space_for_large_files_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    src = _big_tree(tmp_path)
+    archives = Archives(MemoryKeyStore(), MemorySubjectKeyStore())
+    mem = MemoryTarget("mem", "KR")
+    aid = archives.create(src, [mem], chunk_size=64 * 1024)
+    reserved: list[int] = []
+    real = os.posix_fallocate
+
+    def spy(fd: int, offset: int, size: int) -> None:
+        reserved.append(size)
+        real(fd, offset, size)
+
+    monkeypatch.setattr(os, "posix_fallocate", spy)
+    out = archives.restore(aid, [mem], tmp_path / "out", workers=2)
+    assert reserved == [container._PREALLOCATE + 5]  # the large file only
+    for p in src.iterdir():
+        assert (out / "big" / p.name).read_bytes() == p.read_bytes()
+
+    def full(fd: int, offset: int, size: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "posix_fallocate", full)
+    with pytest.raises(BackupError, match="not enough free space") as caught:
+        archives.restore(aid, [mem], tmp_path / "full", workers=2)
+    assert "large.bin" not in str(caught.value)  # no file names from the archive
+    assert not (tmp_path / "full").exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".full")]
+
+    def unsupported(fd: int, offset: int, size: int) -> None:
+        raise OSError(errno.EOPNOTSUPP, "Operation not supported")
+
+    monkeypatch.setattr(os, "posix_fallocate", unsupported)  # e.g. some network filesystems
+    out = archives.restore(aid, [mem], tmp_path / "plain", workers=2)
+    assert (out / "big" / "large.bin").read_bytes() == (src / "large.bin").read_bytes()
