@@ -454,8 +454,9 @@ class Extractor:
         if e.size >= _PREALLOCATE:
             try:
                 _preallocate(fd, e.size)
-            except BaseException:
+            except BaseException:  # gone again, so a thread with the next piece fails alike
                 os.close(fd)
+                os.unlink(self._path(e))
                 raise
         return fd
 
