@@ -309,3 +309,62 @@ def test_damaged_chunk_does_not_block_destroy(
     (seoul.root / chunk_key(aid, 0)).write_bytes(b"garbage")
     cert = archives.destroy(aid, [seoul], actor="ops")
     assert cert.body["key_ids"] and seoul.list() == []
+
+
+class _Journal:
+    """A LocalTarget that notes what reaches the disk and when (put syncs, put_unsynced
+    does not until sync)."""
+
+    takes_views = True
+
+    def __init__(self, inner: LocalTarget) -> None:
+        self.inner = inner
+        self.name, self.region = inner.name, inner.region
+        self.events: list[tuple[str, str]] = []
+        self.get, self.get_into, self.exists = inner.get, inner.get_into, inner.exists
+        self.list, self.delete, self.location = inner.list, inner.delete, inner.location
+
+    def put(self, key: str, data: bytes | bytearray | memoryview) -> None:
+        self.inner.put(key, data)
+        self.events.append(("durable", key))
+
+    def put_unsynced(self, key: str, data: bytes | bytearray | memoryview) -> None:
+        self.inner.put_unsynced(key, data)
+        self.events.append(("unsynced", key))
+
+    def sync(self, keys: list[str]) -> None:
+        self.inner.sync(keys)
+        self.events += [("durable", k) for k in keys]
+
+
+def test_chunks_reach_the_disk_before_the_manifest_names_them(
+    archives: Archives, data: Path, seoul: LocalTarget, tmp_path: Path
+) -> None:
+    journal = _Journal(seoul)
+    aid = archives.create(data, [journal], chunk_size=CHUNK)  # type: ignore[list-item]
+    chunks = [k for kind, k in journal.events if kind == "unsynced"]
+    assert len(chunks) > 3 and all("/chunk-" in k for k in chunks)
+    durable = [k for kind, k in journal.events if kind == "durable"]
+    manifest = f"{aid}/{MANIFEST}"
+    assert durable[-1] == manifest  # the manifest comes last …
+    assert set(chunks) <= set(durable[:-1])  # … after every chunk was flushed
+    assert not [p for p in (seoul.root / aid).iterdir() if p.name.startswith(".")]
+    out = archives.restore(aid, [seoul], tmp_path / "out")
+    assert _same_tree(data, out / data.name)
+
+
+def test_local_target_sync_flushes_what_put_unsynced_wrote(
+    seoul: LocalTarget, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    flushed: list[int] = []
+    real = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: (flushed.append(fd), real(fd))[1])
+    seoul.put_unsynced("a/one", b"1")
+    seoul.put_unsynced("a/two", b"22")
+    assert flushed == []
+    seoul.sync(["a/one", "a/two"])
+    assert len(flushed) == 3  # two files and their directory
+    assert seoul.get("a/one") == b"1" and seoul.get("a/two") == b"22"
+    flushed.clear()
+    seoul.put("a/three", b"333")
+    assert len(flushed) == 2  # the file, then the directory entry of its rename

@@ -213,10 +213,18 @@ class Archives:
             aad = _chunk_aad(archive_id, index, last)
             return self._shredder.seal_into(key_id, plain, aad, out)
 
+        unsynced: list[list[str]] = [[] for _ in targets]  # chunks whose flush waits
+
         def store(index: int, sealed: memoryview) -> None:
-            for target in targets:
+            key = chunk_key(archive_id, index)
+            for target, waiting in zip(targets, unsynced, strict=True):
                 data = sealed if getattr(target, "takes_views", False) else bytes(sealed)
-                target.put(chunk_key(archive_id, index), data)
+                put_unsynced = getattr(target, "put_unsynced", None)
+                if put_unsynced is None:
+                    target.put(key, data)
+                else:
+                    put_unsynced(key, data)
+                    waiting.append(key)
             sizes.append(len(sealed))
             if after_chunk is not None:
                 after_chunk(index)
@@ -230,6 +238,9 @@ class Archives:
                 count = writer.finish()
             finally:
                 writer.close()  # nothing runs behind _discard's back
+            for target, waiting in zip(targets, unsynced, strict=True):
+                if waiting:  # every chunk on the disk before a manifest names it
+                    target.sync(waiting)  # type: ignore[attr-defined]
             table = self._shredder.encrypt_with(
                 key_id,
                 container.encode_table(entries),
