@@ -106,6 +106,11 @@ def _valid(number: str, region: str | None) -> bool:
     return bool(phonenumbers.is_valid_number(parsed))
 
 
+# Labels that name the number after them a bank account ("입금계좌 0505-1234-5678");
+# not 계좌 alone: "계좌이체 후 010-1234-5678로 연락" names a phone.
+_ACCOUNT_LABELS = ("입금계좌", "환불계좌", "계좌번호", "계좌 번호", "계좌:")
+
+
 def clear_cache() -> None:
     """Forget the numbers validated so far (benchmarks time validation from cold)."""
     _valid.cache_clear()
@@ -126,7 +131,7 @@ def _phone(name: str, region: str | None, patterns: tuple[Pattern, ...]) -> Reco
         validate=_validator(region),
         valid_score=0.85,
         context=_CONTEXT,
-        negative=(*ORDER_WORDS, "routing", "aba", "swift", "sort code", "계좌"),
+        negative=(*ORDER_WORDS, "routing", "aba", "swift", "sort code", *_ACCOUNT_LABELS),
         context_boost=0.2,
     )
 
