@@ -9,7 +9,7 @@ import re
 
 from jikimi.detect import checksums as cs
 from jikimi.detect.recognizer import Pattern, Recognizer, Verdict
-from jikimi.detect.words import ORDER_WORDS
+from jikimi.detect.words import AMOUNT_WORDS, CURRENCY_AFTER, ORDER_WORDS
 from jikimi.types import EntityId
 
 _AN = "0-9A-Za-z"
@@ -234,10 +234,16 @@ RECOGNIZERS: tuple[Recognizer, ...] = (
                 r"\d{2,6}(?:[- ]\d{2,7}){1,3}",
                 0.05,
                 left="0-9-",
-                right="0-9-",
+                right=f"0-9-{CURRENCY_AFTER}",
                 needs_context=True,
             ),
-            Pattern("account-plain", r"\d{8,20}", 0.02, needs_context=True),
+            Pattern(
+                "account-plain",
+                r"\d{8,20}",
+                0.02,
+                right=f"0-9{CURRENCY_AFTER}",
+                needs_context=True,
+            ),
         ),
         validate=_account,
         context=(
@@ -255,7 +261,7 @@ RECOGNIZERS: tuple[Recognizer, ...] = (
             "계좌",  # Korean banks' accounts are KR_BANK_ACCOUNT (a higher boost); this
             # catches the others labelled in Korean, e.g. a US account before its routing no.
         ),
-        negative=(*ORDER_WORDS, "비밀번호", "password", "密码"),
+        negative=(*ORDER_WORDS, *AMOUNT_WORDS, "비밀번호", "password", "密码"),
         context_boost=0.6,
         window=30,
     ),

@@ -7,7 +7,7 @@ import re
 
 from jikimi.detect import checksums as cs
 from jikimi.detect.recognizer import Pattern, Recognizer, Verdict
-from jikimi.detect.words import ORDER_WORDS
+from jikimi.detect.words import AMOUNT_WORDS, CURRENCY_AFTER, ORDER_WORDS
 from jikimi.types import EntityId
 
 _DATE6 = r"\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
@@ -239,15 +239,21 @@ RECOGNIZERS: tuple[Recognizer, ...] = (
                 r"\d{2,6}(?:-\d{2,7}){1,3}",
                 0.05,
                 left="0-9-",
-                right="0-9-",
+                right=f"0-9-{CURRENCY_AFTER}",
                 needs_context=True,
             ),
-            Pattern("account-plain", r"\d{10,14}", 0.02, needs_context=True),
+            Pattern(
+                "account-plain",
+                r"\d{10,14}",
+                0.02,
+                right=f"0-9{CURRENCY_AFTER}",
+                needs_context=True,
+            ),
         ),
         validate=_account,
         refine=_not_foreign,
         context=("계좌", "입금", "예금주", "송금", "이체", "환불계좌", "통장", *KR_BANKS),
-        negative=ORDER_WORDS,
+        negative=(*ORDER_WORDS, *AMOUNT_WORDS),
         # Above the generic bank-account boost (0.6): "Woori Bank acct 461113-55-480711"
         # carries both recognizers' words, and the Korean bank is the more specific one.
         context_boost=0.65,

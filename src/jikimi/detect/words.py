@@ -44,3 +44,10 @@ ORDER_WORDS: tuple[str, ...] = (
     "序列号",
     "型号",
 )
+
+# Amounts look like bare account numbers: a label for money before the digits, or a
+# currency unit right after them, says they are not one ("잔액 35000000원").
+AMOUNT_WORDS: tuple[str, ...] = (
+    "금액", "잔액", "총액", "amount", "balance", "金额", "余额", "总额",
+)  # fmt: skip
+CURRENCY_AFTER = "원元円圆"
