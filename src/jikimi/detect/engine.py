@@ -81,6 +81,7 @@ class _Word:
     nbytes: int  # length in UTF-8
     plus: str  # explanation when it raises a score
     minus: str  # explanation when it lowers one
+    letter_last: bool  # ends in a letter: a non-letter after it is the boundary
 
     def ends(self, data: bytes, end: int) -> bool:
         """Whether the word itself ends at byte ``end`` (not a boundary character)."""
@@ -174,6 +175,7 @@ class Engine:
                 len(w.encode("utf-8")),
                 f"context:+{w}",
                 f"context:-{w}",
+                w[-1:].isalpha(),
             )
             for w in words
         )
@@ -316,7 +318,12 @@ class Engine:
         for pid, bs, be in raw:
             if pid >= ngroups:
                 w = words[pid - ngroups]
-                if w.latin and be > 0 and not _LETTER[data[be - 1]] and not w.ends(data, be):
+                if (
+                    w.latin
+                    and be > 0
+                    and not _LETTER[data[be - 1]]
+                    and (w.letter_last or not w.ends(data, be))
+                ):
                     be = _char_start(data, be - 1)  # drop the boundary character
                 hits.append((be - w.nbytes, be, pid - ngroups))
                 continue
